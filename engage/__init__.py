@@ -1,0 +1,117 @@
+"""Engage: anonymous community engagement surveys for violence-reduction partnerships."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+from flask.wrappers import Response as FlaskResponse
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from engage import db
+from engage.config import load_settings
+from engage.errors import register_error_handlers
+from engage.extensions import csrf, limiter, login_manager
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Respondent pages: nothing from another origin, no inline script, no framing.
+RESPONDENT_CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+OFFICER_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(load_settings(app.instance_path))
+    if overrides:
+        app.config.update(overrides)
+    if app.config["PROXY_FIX_X_FOR"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])  # type: ignore[method-assign]
+    app.config.setdefault("RATELIMIT_ENABLED", True)
+
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    _init_login(app)
+    _register_blueprints(app)
+    register_error_handlers(app)
+    _register_headers(app)
+    _register_template_helpers(app)
+
+    from engage.cli import register_cli
+
+    register_cli(app)
+    logging.getLogger("engage").setLevel(logging.INFO)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from engage.auth.services import load_user
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to see that page."
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def _load(user_id: str) -> Any:
+        return load_user(db.get_session(), user_id)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from engage.auth.views import bp as auth_bp
+    from engage.surveys.public import bp as public_bp
+    from engage.surveys.views import bp as surveys_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(surveys_bp)
+    app.register_blueprint(public_bp)
+
+
+def _register_headers(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response: FlaskResponse) -> FlaskResponse:
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers["Referrer-Policy"] = "no-referrer"
+        if request.endpoint == "static":
+            return response
+        headers.setdefault(
+            "Content-Security-Policy",
+            RESPONDENT_CSP if request.blueprint == "respond" else OFFICER_CSP,
+        )
+        headers["Cache-Control"] = "no-store"
+        if app.config["ENGAGE_ENV"] == "production":
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from flask_login import current_user
+
+    from engage.auth.roles import ADMINS, DESIGNERS, READERS, STAFF
+
+    @app.context_processor
+    def inject() -> dict[str, Any]:
+        role = getattr(current_user, "role_enum", None)
+        return {
+            "can_design": role in DESIGNERS,
+            "can_read": role in READERS,
+            "is_staff": role in STAFF,
+            "is_admin": role in ADMINS,
+        }

@@ -1,0 +1,1 @@
+"""Pure analysis over pandas DataFrames: no Flask, no SQLAlchemy, no configuration."""

@@ -1,0 +1,77 @@
+"""``flask --app engage ...`` commands."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+
+import click
+from flask import Flask
+
+from engage.auth import services as auth_services
+from engage.auth.passwords import WeakPassword
+from engage.auth.roles import Role
+from engage.db import get_engine, new_session
+from engage.errors import EngageError
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("migrate")
+    def migrate_command() -> None:
+        """Bring the database schema up to date (Alembic upgrade to head)."""
+        from engage.migrate import upgrade
+
+        upgrade(get_engine())
+        click.echo("Database is up to date.")
+
+    @app.cli.command("create-admin")
+    @click.option("--email", prompt=True)
+    @click.option("--name", default="Administrator", show_default=True)
+    @click.password_option(help="At least 12 characters and hard to guess.")
+    def create_admin(email: str, name: str, password: str) -> None:
+        """Create an administrator account."""
+        _create(email, name, password, Role.ADMIN)
+
+    @app.cli.command("create-user")
+    @click.option("--email", prompt=True)
+    @click.option("--name", prompt=True)
+    @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.OFFICER.value)
+    @click.password_option()
+    def create_user(email: str, name: str, role: str, password: str) -> None:
+        """Create an officer account with a given role."""
+        _create(email, name, password, Role(role))
+
+    @app.cli.command("demo")
+    @click.option("--responses", default=400, show_default=True, help="Sample responses to create.")
+    @click.option("--seed", default=2021, show_default=True)
+    def demo_command(responses: int, seed: int) -> None:
+        """Seed a demo partnership: officer login, three surveys, channels and sample responses."""
+        from engage.demo import seed_demo
+
+        session = new_session(immediate=True)
+        try:
+            result = seed_demo(session, responses=responses, seed=seed)
+            session.commit()
+        finally:
+            session.close()
+        click.echo(result.summary())
+
+
+def _create(email: str, name: str, password: str, role: Role) -> None:
+    session = new_session(immediate=True)
+    try:
+        user = auth_services.create_user(session, email=email, name=name, password=password, role=role)
+        session.commit()
+    except WeakPassword as exc:
+        click.echo(f"Password refused: {exc}", err=True)
+        sys.exit(2)
+    except EngageError as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(2)
+    finally:
+        session.close()
+    click.echo(f"Created {role.label.lower()} {user.email}.")
+
+
+def random_password() -> str:
+    return "-".join(secrets.token_urlsafe(6) for _ in range(3))

@@ -1,0 +1,30 @@
+"""Imports every model module so ``Base.metadata`` is complete (Alembic, tests)."""
+
+from engage.auth.models import LoginFailure, User
+from engage.db import Base
+from engage.surveys.models import (
+    Answer,
+    Channel,
+    Option,
+    Question,
+    Response,
+    Section,
+    SubmissionReceipt,
+    Survey,
+    SurveyArea,
+)
+
+__all__ = [
+    "Answer",
+    "Base",
+    "Channel",
+    "LoginFailure",
+    "Option",
+    "Question",
+    "Response",
+    "Section",
+    "SubmissionReceipt",
+    "Survey",
+    "SurveyArea",
+    "User",
+]

@@ -1,0 +1,215 @@
+"""The respondent's flow: anonymous, page by page, no JavaScript, nothing kept on the server.
+
+Answers from earlier pages travel in hidden fields and are checked again at the
+end, so nothing about a half-finished response is stored against anyone. Only
+the final submission writes, once, in one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from typing import Any
+
+from flask import Blueprint, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from limits import parse as parse_limit
+from sqlalchemy.exc import OperationalError
+
+from engage.auth.access import public
+from engage.db import get_session
+from engage.errors import InvalidInput, NotAccepting, NotFound
+from engage.extensions import limiter
+from engage.surveys import logic, services
+from engage.surveys.models import Channel, Section, Survey
+from engage.surveys.responses import record_response
+
+bp = Blueprint("respond", __name__)
+log = logging.getLogger(__name__)
+HONEYPOT = "website"
+NONCE_BYTES = 16
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="engage-started")
+
+
+def _load(code: str) -> tuple[Survey, Channel]:
+    session = get_session()
+    channel = services.get_channel_by_code(session, code)
+    survey = services.get_survey(session, channel.survey_id)
+    problem = services.accepting_problem(survey, channel, services.today())
+    if problem:
+        raise NotAccepting(problem)
+    if channel.cap is not None and services.channel_counts(session, survey.id).get(channel.id, 0) >= channel.cap:
+        raise NotAccepting("This link has reached the number of responses it was set up for.")
+    return survey, channel
+
+
+@bp.get("/s/<code>")
+@public
+def start(code: str) -> ResponseReturnValue:
+    survey, channel = _load(code)
+    return render_template("public/start.html", survey=survey, channel=channel)
+
+
+@bp.get("/s/<code>/start")
+@public
+def first_page(code: str) -> ResponseReturnValue:
+    survey, channel = _load(code)
+    state = {
+        "nonce": secrets.token_hex(NONCE_BYTES),
+        "started": _serializer().dumps(channel.code),
+    }
+    sections = logic.visible_sections(survey, {})
+    return _render_page(survey, channel, sections[0], {}, {}, state)
+
+
+@bp.post("/s/<code>")
+@public
+def step(code: str) -> ResponseReturnValue:
+    survey, channel = _load(code)
+    form = request.form
+    _refuse_unreadable(form.lists())
+    state = {"nonce": form.get("nonce", ""), "started": form.get("started", "")}
+    if len(state["nonce"]) != NONCE_BYTES * 2 or not state["started"]:
+        raise InvalidInput("This form is missing parts we need. Go back to the start and try again.")
+    try:
+        raw = logic.collect_raw(survey, dict(form.lists()))
+        current = services.find_section(survey, int(form.get("_page", "")))
+    except (logic.UnknownQuestion, ValueError) as exc:
+        raise InvalidInput(
+            "This form sent answers to questions that are not in this survey. "
+            "Nothing was saved. Go back to the start and try again."
+        ) from exc
+    except NotFound as exc:
+        raise InvalidInput("This form sent a page that is not in this survey.") from exc
+
+    pruned, dropped = logic.prune_hidden(survey, raw)
+    visible = logic.visible_sections(survey, pruned)
+    if form.get("_action") == "back":
+        earlier = [s for s in visible if s.position < current.position]
+        target = earlier[-1] if earlier else visible[0]
+        return _render_page(survey, channel, target, pruned, {}, state)
+
+    if current not in visible:
+        raise InvalidInput("That page does not apply to your earlier answers. Go back and try again.")
+    checked = logic.check_questions(logic.visible_questions(current, pruned), pruned)
+    if checked.errors:
+        return _render_page(survey, channel, current, pruned, checked.errors, state), 422
+    later = [s for s in visible if s.position > current.position]
+    if later:
+        return _render_page(survey, channel, later[0], pruned, {}, state)
+    return _submit(survey, channel, pruned, dropped, state)
+
+
+def _submit(
+    survey: Survey,
+    channel: Channel,
+    raw: logic.RawAnswers,
+    dropped: list[int],
+    state: dict[str, str],
+) -> ResponseReturnValue:
+    if dropped:
+        raise InvalidInput(
+            "This form included answers to questions that did not apply. Nothing was saved. "
+            "Go back to the start and try again."
+        )
+    checked = logic.check_survey(survey, raw)
+    if checked.errors:
+        first_bad = next(
+            s
+            for s in logic.visible_sections(survey, raw)
+            if any(q.field_name in checked.errors for q in s.questions)
+        )
+        return _render_page(survey, channel, first_bad, raw, checked.errors, state), 422
+    if _looks_like_a_bot(state["started"]):
+        # Discarded silently: a bot learns nothing from the reply.
+        return render_template("public/thanks.html", survey=survey, channel=channel)
+    if not _within_rate_limit():
+        notice = "Lots of answers have come from your connection in the last minute. Wait a minute, then press Submit again. Your answers are still here."
+        last = logic.visible_sections(survey, raw)[-1]
+        return _render_page(survey, channel, last, raw, {}, state, notice=notice), 429
+
+    session = get_session()
+    try:
+        record_response(
+            session, survey, channel, checked.answers, on=services.today(), nonce=state["nonce"]
+        )
+        session.commit()
+    except OperationalError:
+        session.rollback()
+        log.warning("submission not stored for survey %s: database unavailable", survey.id)
+        notice = "We could not save your answers just now, so nothing was stored. Please press Submit again in a moment. Your answers are still here."
+        last = logic.visible_sections(survey, raw)[-1]
+        return _render_page(survey, channel, last, raw, {}, state, notice=notice), 503
+    return render_template("public/thanks.html", survey=survey, channel=channel)
+
+
+def _looks_like_a_bot(started: str) -> bool:
+    if request.form.get(HONEYPOT):
+        return True
+    try:
+        _, signed_at = _serializer().loads(started, return_timestamp=True)
+    except BadSignature:
+        return True
+    elapsed = time.time() - signed_at.timestamp()
+    return bool(elapsed < current_app.config["MIN_COMPLETION_SECONDS"])
+
+
+def _within_rate_limit() -> bool:
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return True
+    item = parse_limit(current_app.config["SUBMIT_RATE_LIMIT"])
+    return bool(limiter.limiter.hit(item, "submit", request.remote_addr or "unknown"))
+
+
+def _refuse_unreadable(items: Any) -> None:
+    # Werkzeug decodes bytes that are not UTF-8 as U+FFFD; refuse rather than store mojibake.
+    for name, values in items:
+        if "\ufffd" in name or any("\ufffd" in v for v in values):
+            raise InvalidInput(
+                "Some of what was sent could not be read as text. Nothing was saved. "
+                "Go back, check your answers and try again."
+            )
+
+
+def _render_page(
+    survey: Survey,
+    channel: Channel,
+    section: Section,
+    raw: logic.RawAnswers,
+    errors: dict[str, str],
+    state: dict[str, str],
+    *,
+    notice: str = "",
+) -> str:
+    visible = logic.visible_sections(survey, raw)
+    if section not in visible:
+        visible = [*visible, section]
+        visible.sort(key=lambda s: s.position)
+    index = visible.index(section)
+    questions = logic.visible_questions(section, raw)
+    on_page = {q.id for q in questions}
+    carried = [
+        (f"q{qid}", value) for qid, values in raw.items() if qid not in on_page for value in values
+    ]
+    return render_template(
+        "public/page.html",
+        survey=survey,
+        channel=channel,
+        section=section,
+        questions=questions,
+        raw=raw,
+        errors=errors,
+        carried=carried,
+        state=state,
+        page_number=index + 1,
+        page_count=len(visible),
+        is_first=index == 0,
+        is_last=index == len(visible) - 1,
+        honeypot=HONEYPOT,
+        notice=notice,
+    )

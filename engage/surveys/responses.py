@@ -1,0 +1,214 @@
+"""Storing anonymous responses exactly once, and reading them back as frames."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from engage.errors import NotAccepting, NotFound
+from engage.surveys.logic import Parsed
+from engage.surveys.models import (
+    PREFER_NOT_TO_SAY,
+    Answer,
+    Channel,
+    Kind,
+    Mode,
+    Question,
+    Response,
+    SubmissionReceipt,
+    Survey,
+)
+
+
+def nonce_hash(nonce: str) -> str:
+    return hashlib.sha256(nonce.encode("utf-8")).hexdigest()
+
+
+def record_response(
+    session: Session,
+    survey: Survey,
+    channel: Channel | None,
+    answers: dict[int, Parsed],
+    *,
+    on: date,
+    nonce: str | None,
+    mode: Mode = Mode.ONLINE,
+) -> bool:
+    """Store one response and its answers. Returns False if this form was already stored.
+
+    The receipt (nonce hash), response and answers go in one savepoint: a retry
+    or double click hits the receipt's primary key and changes nothing.
+    """
+    receipt_key = nonce_hash(nonce) if nonce else None
+    if receipt_key and session.get(SubmissionReceipt, receipt_key) is not None:
+        return False
+    if channel is not None and channel.cap is not None:
+        used = session.scalar(select(func.count()).where(Response.channel_id == channel.id)) or 0
+        if used >= channel.cap:
+            raise NotAccepting(
+                "This link has reached the number of responses it was set up for. "
+                "Thank you for your interest."
+            )
+    response = Response(
+        id=uuid.uuid4(),
+        survey_id=survey.id,
+        channel_id=channel.id if channel else None,
+        mode=mode.value,
+        submitted_on=on,
+    )
+    for question_id, parsed in answers.items():
+        response.answers.extend(_answer_rows(question_id, parsed))
+    try:
+        with session.begin_nested():
+            if receipt_key:
+                session.add(
+                    SubmissionReceipt(nonce_hash=receipt_key, survey_id=survey.id, received_on=on)
+                )
+                session.flush()
+            session.add(response)
+            session.flush()
+    except IntegrityError:
+        # Another request with the same nonce won the race: it is stored once.
+        return False
+    return True
+
+
+def _answer_rows(question_id: int, parsed: Parsed) -> list[Answer]:
+    if parsed.text is not None:
+        return [Answer(question_id=question_id, text_value=parsed.text)]
+    if len(parsed.codes) > 1:
+        return [Answer(question_id=question_id, option_code=code) for code in parsed.codes]
+    return [
+        Answer(
+            question_id=question_id,
+            option_code=parsed.codes[0] if parsed.codes else None,
+            number_value=parsed.number,
+        )
+    ]
+
+
+def get_response(session: Session, survey: Survey, response_id: str) -> Response:
+    try:
+        key = uuid.UUID(response_id)
+    except ValueError as exc:
+        raise NotFound("There is no such response.") from exc
+    response = session.get(Response, key)
+    if response is None or response.survey_id != survey.id:
+        raise NotFound("There is no such response.")
+    return response
+
+
+def list_response_ids(session: Session, survey_id: int, *, limit: int, offset: int) -> list[Response]:
+    # Ordered by random id, not arrival: the list must not reveal who answered when.
+    return list(
+        session.scalars(
+            select(Response)
+            .where(Response.survey_id == survey_id)
+            .order_by(Response.id)
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+
+
+def counts_frame(session: Session, survey_id: int) -> pd.DataFrame:
+    """Responses per (date, channel name, mode): the raw material for the overview."""
+    rows = session.execute(
+        select(Response.submitted_on, Channel.name, Response.mode, func.count())
+        .outerjoin(Channel, Channel.id == Response.channel_id)
+        .where(Response.survey_id == survey_id)
+        .group_by(Response.submitted_on, Channel.name, Response.mode)
+    ).all()
+    frame = pd.DataFrame(rows, columns=["date", "channel", "mode", "count"])
+    frame["channel"] = frame["channel"].fillna("(deleted channel)")
+    return frame
+
+
+def responses_frame(session: Session, survey: Survey) -> pd.DataFrame:
+    """One row per response, one column per question key, values as people read them.
+
+    Single choice gives the option label, ratings their number, multiple choice
+    the labels joined with "; ", numbers the number (or "Prefer not to say").
+    """
+    base = pd.DataFrame(
+        session.execute(
+            select(Response.id, Response.submitted_on, Channel.name, Response.mode)
+            .outerjoin(Channel, Channel.id == Response.channel_id)
+            .where(Response.survey_id == survey.id)
+        ).all(),
+        columns=["response_id", "submitted_on", "channel", "mode"],
+    )
+    answers = pd.DataFrame(
+        session.execute(
+            select(Answer.response_id, Answer.question_id, Answer.option_code, Answer.text_value, Answer.number_value)
+            .join(Response, Response.id == Answer.response_id)
+            .where(Response.survey_id == survey.id)
+        ).all(),
+        columns=["response_id", "question_id", "option_code", "text_value", "number_value"],
+    )
+    questions = survey.questions
+    wide = base.set_index("response_id")
+    for question in questions:
+        subset = answers[answers["question_id"] == question.id]
+        wide[question.key] = _column_for(question, subset).reindex(wide.index)
+    wide = wide.reset_index()
+    wide["response_id"] = wide["response_id"].astype(str)
+    wide["mode"] = wide["mode"].map({m.value: m.label for m in Mode})
+    return wide
+
+
+def _column_for(question: Question, subset: pd.DataFrame) -> pd.Series:
+    if subset.empty:
+        return pd.Series(dtype="object")
+    indexed = subset.set_index("response_id")
+    kind = question.kind_enum
+    labels = {o.code: o.label for o in question.options} | {PREFER_NOT_TO_SAY: "Prefer not to say"}
+    if kind is Kind.TEXT:
+        return indexed["text_value"]
+    if kind is Kind.RATING:
+        return indexed["number_value"].astype("Int64")
+    if kind is Kind.NUMBER:
+        numbers = indexed["number_value"].astype("object")
+        prefer_not = indexed["option_code"] == PREFER_NOT_TO_SAY
+        numbers[prefer_not] = "Prefer not to say"
+        return numbers.map(lambda v: int(v) if isinstance(v, float) and v.is_integer() else v)
+    mapped = indexed["option_code"].map(lambda c: labels.get(c, c))
+    if kind is Kind.MULTI:
+        return mapped.groupby(level=0).agg("; ".join)
+    return mapped
+
+
+# Spreadsheet programs treat cells starting with these as formulas (CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "|", "%", "\t", "\r")
+
+
+def escape_cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def export_frame(frame: pd.DataFrame, *, seed: int | None = None) -> pd.DataFrame:
+    """Shuffled (row order must not reveal arrival order) and escaped against formula injection."""
+    shuffled = frame.sample(frac=1.0, random_state=seed).reset_index(drop=True)
+    shuffled = shuffled.astype("object").where(shuffled.notna(), None)
+    return shuffled.map(escape_cell)
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    # utf-8-sig so Excel opens accents and emoji correctly.
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx_bytes(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name="Responses")
+    return buffer.getvalue()
