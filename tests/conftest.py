@@ -22,7 +22,7 @@ from engage import create_app
 from engage.auth import services as auth_services
 from engage.auth.models import User
 from engage.auth.roles import Role
-from engage.db import make_engine, new_session
+from engage.db import make_engine
 from engage.migrate import upgrade
 from engage.models import Base
 from engage.surveys import services
@@ -92,11 +92,12 @@ def client(app: Flask) -> FlaskClient:
 
 @pytest.fixture
 def session(app: Flask) -> Iterator[Session]:
-    with app.app_context():
-        db = new_session()
-        yield db
-        db.rollback()
-        db.close()
+    # Not inside an app context: requests made by the test client must each get
+    # their own context (and so their own request session), as in production.
+    db: Session = app.extensions["engage.sessionmaker"]()
+    yield db
+    db.rollback()
+    db.close()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Length
 
 from engage.auth.roles import ROLE_LABELS
+from engage.choices import choices
 
 
 class LoginForm(FlaskForm):
@@ -15,10 +16,11 @@ class LoginForm(FlaskForm):
 ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
+
 class NewUserForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     email = EmailField("Email address", validators=[DataRequired(), Length(max=254)])
-    role = SelectField("Role", choices=ROLE_CHOICES)
+    role = SelectField("Role", choices=choices(ROLE_CHOICES))
     password = PasswordField(
         "Starting password",
         description="At least 12 characters and hard to guess. Share it with them safely.",
@@ -27,7 +29,7 @@ class NewUserForm(FlaskForm):
 
 
 class EditUserForm(FlaskForm):
-    role = SelectField("Role", choices=ROLE_CHOICES)
+    role = SelectField("Role", choices=choices(ROLE_CHOICES))
     active = BooleanField("Account can sign in")
     password = PasswordField(
         "New password",

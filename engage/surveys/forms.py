@@ -11,6 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from engage.choices import choices
 from engage.surveys.models import Audience, Kind, Mode, Operator
 from engage.surveys.services import STARTERS
 
@@ -24,7 +25,7 @@ class SurveySettingsForm(FlaskForm):
         description="Plain words: who is asking, why, and what will happen with the answers.",
         validators=[Length(max=3000)],
     )
-    audience = SelectField("Who is it for?", choices=AUDIENCE_CHOICES)
+    audience = SelectField("Who is it for?", choices=choices(AUDIENCE_CHOICES))
     areas = StringField(
         "Areas",
         description="Local authority codes, separated by commas, e.g. E08000027 for Dudley. "
@@ -42,7 +43,7 @@ class SurveySettingsForm(FlaskForm):
 class NewSurveyForm(SurveySettingsForm):
     starter = SelectField(
         "Start from",
-        choices=[("", "A blank survey"), *STARTERS.items()],
+        choices=choices([("", "A blank survey"), *STARTERS.items()]),
         description="Starter templates are modelled on what violence-reduction partnerships ask. "
         "You can change every question before you open the survey.",
     )
@@ -54,7 +55,9 @@ class SectionForm(FlaskForm):
     condition_question = SelectField("Show this page only when", choices=[], validate_choice=False)
     condition_operator = SelectField(
         "Comparison",
-        choices=[(Operator.EQUALS.value, "is (or includes)"), (Operator.AT_LEAST.value, "is at least")],
+        choices=choices(
+            [(Operator.EQUALS.value, "is (or includes)"), (Operator.AT_LEAST.value, "is at least")]
+        ),
     )
     condition_value = StringField("Value", validators=[Length(max=60)])
 
@@ -66,7 +69,7 @@ class QuestionForm(FlaskForm):
         description="Used in exports: lower-case letters, digits and underscores, e.g. feel_safe.",
         validators=[DataRequired(), Length(max=60)],
     )
-    kind = SelectField("Type", choices=[(k.value, k.label) for k in Kind])
+    kind = SelectField("Type", choices=choices((k.value, k.label) for k in Kind))
     hint = TextAreaField("Hint", validators=[Length(max=1000)])
     required = BooleanField("An answer is required")
     options = TextAreaField(
@@ -84,7 +87,9 @@ class QuestionForm(FlaskForm):
     condition_question = SelectField("Show only when", choices=[], validate_choice=False)
     condition_operator = SelectField(
         "Comparison",
-        choices=[(Operator.EQUALS.value, "is (or includes)"), (Operator.AT_LEAST.value, "is at least")],
+        choices=choices(
+            [(Operator.EQUALS.value, "is (or includes)"), (Operator.AT_LEAST.value, "is at least")]
+        ),
     )
     condition_value = StringField("Value", validators=[Length(max=60)])
 
@@ -109,5 +114,7 @@ class PaperResponseForm(FlaskForm):
     channel = SelectField("Channel", coerce=int, choices=[])
     mode = SelectField(
         "How it was collected",
-        choices=[(Mode.PAPER.value, Mode.PAPER.label), (Mode.FACE_TO_FACE.value, Mode.FACE_TO_FACE.label)],
+        choices=choices(
+            [(Mode.PAPER.value, Mode.PAPER.label), (Mode.FACE_TO_FACE.value, Mode.FACE_TO_FACE.label)]
+        ),
     )

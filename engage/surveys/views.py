@@ -18,10 +18,12 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from engage.analysis.counts import counts_by_day_and_channel
 from engage.auth.access import roles
 from engage.auth.roles import DESIGNERS, READERS, STAFF
+from engage.choices import choices
 from engage.db import get_session
 from engage.errors import EngageError, InvalidInput
 from engage.population.areas import AREA_GROUPS, area_names
@@ -172,9 +174,9 @@ def questions(survey_id: int) -> ResponseReturnValue:
     )
 
 
-def _condition_choices(survey: Survey, before_position: int) -> list[tuple[str, str]]:
+def _condition_choices(survey: Survey, before_position: int) -> list[SelectChoice]:
     earlier = [q for q in survey.questions if q.section.position < before_position]
-    return [("", "Always show")] + [(q.key, f"{q.key}: {q.text[:60]}") for q in earlier]
+    return choices([("", "Always show")] + [(q.key, f"{q.key}: {q.text[:60]}") for q in earlier])
 
 
 def _condition_from(form: Any) -> dict[str, Any] | None:
@@ -479,7 +481,7 @@ def key_in_response(survey_id: int) -> ResponseReturnValue:
     db = get_session()
     survey = services.get_survey(db, survey_id)
     form = PaperResponseForm()
-    form.channel.choices = [(c.id, c.name) for c in survey.channels]
+    form.channel.choices = choices((c.id, c.name) for c in survey.channels)
     raw: logic.RawAnswers = {}
     errors: dict[str, str] = {}
     if form.validate_on_submit():
