@@ -44,6 +44,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("RATELIMIT_ENABLED", True)
 
     db.init_app(app)
+    from engage.surveys.public import check_body_encoding
+
+    app.before_request(check_body_encoding)  # before CSRF reads the form
     csrf.init_app(app)
     limiter.init_app(app)
     _init_login(app)

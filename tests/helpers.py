@@ -8,6 +8,7 @@ from typing import Any
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from engage.surveys import logic
 from engage.surveys.models import Survey
 
 
@@ -57,6 +58,8 @@ def submit_all(
 ) -> TestResponse:
     """Post every answer to the last page in one request: the flow revalidates everything."""
     state = state or start_form(client, code)
-    last = survey.sections[-1]
+    listed = {k: v if isinstance(v, list) else [v] for k, v in answers.items()}
+    visible = logic.visible_sections(survey, logic.collect_raw(survey, listed))
+    last = visible[-1] if visible else survey.sections[-1]
     data = {**state, "_page": str(last.id), "_action": "next", **answers}
     return client.post(f"/s/{code}", data=data)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from typing import Any
+from urllib.parse import parse_qsl
 
 from flask import Blueprint, current_app, render_template, request
 from flask.typing import ResponseReturnValue
@@ -72,7 +72,6 @@ def first_page(code: str) -> ResponseReturnValue:
 def step(code: str) -> ResponseReturnValue:
     survey, channel = _load(code)
     form = request.form
-    _refuse_unreadable(form.lists())
     state = {"nonce": form.get("nonce", ""), "started": form.get("started", "")}
     if len(state["nonce"]) != NONCE_BYTES * 2 or not state["started"]:
         raise InvalidInput("This form is missing parts we need. Go back to the start and try again.")
@@ -166,14 +165,25 @@ def _within_rate_limit() -> bool:
     return bool(limiter.limiter.hit(item, "submit", request.remote_addr or "unknown"))
 
 
-def _refuse_unreadable(items: Any) -> None:
-    # Werkzeug decodes bytes that are not UTF-8 as U+FFFD; refuse rather than store mojibake.
-    for name, values in items:
-        if "\ufffd" in name or any("\ufffd" in v for v in values):
-            raise InvalidInput(
-                "Some of what was sent could not be read as text. Nothing was saved. "
-                "Go back, check your answers and try again."
-            )
+def check_body_encoding() -> None:
+    """Refuse respondent posts whose percent-encoded bytes are not UTF-8.
+
+    Werkzeug keeps undecodable sequences as literal "%E9" text, which would be
+    stored as mojibake. Registered before CSRF so it sees the body first; the
+    body is cached, so form parsing afterwards reads the same bytes.
+    """
+    if request.blueprint != bp.name or request.method != "POST":
+        return
+    if request.mimetype != "application/x-www-form-urlencoded":
+        raise InvalidInput("Send the form from the survey page. Nothing was saved.")
+    body = request.get_data(cache=True)
+    try:
+        parse_qsl(body.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict")
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InvalidInput(
+            "Some of what was sent could not be read as text. Nothing was saved. "
+            "Go back, check your answers and try again."
+        ) from exc
 
 
 def _render_page(

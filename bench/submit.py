@@ -1,0 +1,977 @@
+"""Benchmark of the respondent's submit path against a bare Flask + SQLite insert.
+
+Run from the repository root::
+
+    .venv/bin/python bench/submit.py            # full run, about a minute and a half
+    .venv/bin/python bench/submit.py --quick    # smoke run: 50 requests/s for 3 s
+    .venv/bin/python bench/submit.py --json bench-results.json
+
+What it does, all on loopback, in one run:
+
+1. Makes a temporary folder with a migrated SQLite database holding one open
+   survey built from the "young_people" starter (area E08000027).
+2. Serves Engage with ``gunicorn -c gunicorn.conf.py wsgi:app`` (sync workers,
+   ``--workers`` of them, access log to /dev/null) and checks that one real
+   submission returns "Thank you" and stores one row.
+3. Measures the respondent page weight: every page of the flow (HTML plus every
+   same-origin stylesheet and script it references).
+4. Fetches one form per request to be sent (GET /s/<code>/start, each with its
+   own session cookie, which carries the CSRF secret), waits past the bot check's
+   minimum completion time, then posts each form's final page once, completing
+   the survey in a single request that goes through CSRF, the whole-survey
+   validation, the bot and rate-limit checks and the insert.
+5. Open loop: requests sent at a fixed rate for a bounded time and count;
+   latency is counted from each request's *scheduled* send time, so a server
+   that falls behind is charged for the queueing it causes.
+6. Closed loop (saturation): a fixed number of connections sending back to back
+   for a bounded time; this gives the maximum throughput.
+7. Does 5 and 6 again against ``bench/_bare_app.py`` (one raw sqlite3 INSERT per
+   request, same gunicorn settings, same SQLite pragmas, bodies of the same size).
+8. Counts the rows stored in each run against the 2xx responses.
+
+Settings changed from production for the benchmark (printed with the results):
+ENGAGE_SUBMIT_RATE_LIMIT is raised to "1000000 per minute" because all the load
+comes from one address, and ENGAGE_MIN_COMPLETION_SECONDS is 1 (forms are
+fetched first, then the benchmark waits more than a second). CSRF stays on.
+
+It is a measurement, not a test: it exits 0 whatever the figures, and non-zero
+only when it could not set up or drive the app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urljoin, urlparse
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+RATE_LIMIT = "1000000 per minute"
+MIN_COMPLETION_SECONDS = 1
+PAGE_WEIGHT_GOAL = 30 * 1024
+P99_GOAL_MS = 200.0
+P99_GOAL_RATE = 200.0
+RATIO_GOAL = 0.5
+THANK_YOU = "Thank you"
+CONNECTION_LIMIT = 64
+REQUEST_TIMEOUT_S = 30.0
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+
+LEADERS_TEXT = (
+    "More places to go in the evenings that are free and stay open late, youth workers "
+    "who stick around and listen, better lighting on the path by the canal and the park, "
+    "and police who talk to us like people instead of moving us on. Most of us just want "
+    "somewhere warm and safe to be with our mates after school, that is all really."
+)[:300]
+
+# Answers by question key: the required rating, some choices, ~300 characters of
+# free text and an age under 16 (so the 16+ questions stay hidden and unanswered).
+ANSWERS: dict[str, list[str]] = {
+    "feel_safe_area": ["4"],
+    "unsafe_places": ["parks", "buses_trains"],
+    "worry_violence": ["a_little_worried"],
+    "trust_police": ["3"],
+    "who_tell": ["friend", "parent_carer"],
+    "message_to_leaders": [LEADERS_TEXT],
+    "age": ["15"],
+    "sex": ["prefer_not_to_say"],
+    "ethnic_group": ["white_british"],
+}
+HIDDEN_RE = re.compile(r'<input type="hidden" name="(csrf_token|nonce|started|_page)" value="([^"]*)"')
+
+
+class SetupError(RuntimeError):
+    """The benchmark could not set up or drive the app; the figures would mean nothing."""
+
+
+# ---------------------------------------------------------------- survey set-up
+
+
+@dataclass
+class PagePlan:
+    section_id: int
+    title: str
+
+
+@dataclass
+class SurveyPlan:
+    survey_id: int
+    code: str
+    pages: list[PagePlan]  # the sections a respondent with ANSWERS sees, in order
+    answers_by_section: dict[int, list[tuple[str, str]]]
+    hidden_ids: list[int] = field(default_factory=list)
+
+    @property
+    def last_section_id(self) -> int:
+        return self.pages[-1].section_id
+
+    def answers_through(self, section_id: int) -> list[tuple[str, str]]:
+        """Answer fields for every visible page up to and including ``section_id``."""
+        fields: list[tuple[str, str]] = []
+        for page in self.pages:
+            fields.extend(self.answers_by_section.get(page.section_id, []))
+            if page.section_id == section_id:
+                break
+        return fields
+
+
+def set_up_database(db_path: Path, secret: str) -> SurveyPlan:
+    """Migrate a new SQLite database and create one open survey from the young_people starter."""
+    from engage import create_app
+    from engage.db import make_engine, new_session
+    from engage.migrate import upgrade
+    from engage.surveys import logic, services
+    from engage.surveys.models import Status
+
+    url = f"sqlite:///{db_path}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": secret})
+    try:
+        with app.app_context():
+            session = new_session()
+            try:
+                created = services.create_survey(
+                    session,
+                    services.SurveySettings(
+                        title="Benchmark: your area, your safety",
+                        introduction="Load test survey.",
+                        audience="young_people",
+                        areas="E08000027",
+                        age_min=11,
+                        age_max=25,
+                        opens_on=None,
+                        closes_on=None,
+                    ),
+                    created_by_id=None,
+                    starter="young_people",
+                )
+                services.set_status(session, created, Status.OPEN.value)
+                session.commit()
+                survey = services.get_survey(session, created.id)
+                code = survey.channels[0].code
+
+                by_key = {q.key: q for q in survey.questions}
+                missing = sorted(set(ANSWERS) - set(by_key))
+                if missing:
+                    raise SetupError(f"the starter no longer has the questions {missing}")
+                raw = {by_key[key].id: values for key, values in ANSWERS.items()}
+                pruned, dropped = logic.prune_hidden(survey, raw)
+                if dropped:
+                    raise SetupError(f"the chosen answers include hidden questions {dropped}")
+                checked = logic.check_survey(survey, pruned)
+                if checked.errors:
+                    raise SetupError(f"the chosen answers do not validate: {checked.errors}")
+                visible = logic.visible_sections(survey, pruned)
+                answers_by_section: dict[int, list[tuple[str, str]]] = {}
+                for section in survey.sections:
+                    for q in section.questions:
+                        for value in pruned.get(q.id, []):
+                            answers_by_section.setdefault(section.id, []).append(
+                                (q.field_name, value)
+                            )
+                return SurveyPlan(
+                    survey_id=survey.id,
+                    code=code,
+                    pages=[PagePlan(s.id, s.title) for s in visible],
+                    answers_by_section=answers_by_section,
+                    hidden_ids=[s.id for s in survey.sections if s not in visible],
+                )
+            finally:
+                session.close()
+    finally:
+        app.extensions["engage.engine"].dispose()
+
+
+def count_rows(db_path: Path, sql: str, params: Sequence[Any] = ()) -> int:
+    connection = sqlite3.connect(db_path, timeout=30.0)
+    try:
+        return int(connection.execute(sql, tuple(params)).fetchone()[0])
+    finally:
+        connection.close()
+
+
+# ---------------------------------------------------------------- gunicorn
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def gunicorn_executable() -> str:
+    beside = Path(sys.executable).parent / "gunicorn"
+    if beside.exists():
+        return str(beside)
+    venv = ROOT / ".venv" / "bin" / "gunicorn"
+    if venv.exists():
+        return str(venv)
+    found = shutil.which("gunicorn")
+    if not found:
+        raise SetupError("gunicorn is not installed (looked beside this Python and in .venv)")
+    return found
+
+
+@contextmanager
+def gunicorn(
+    app_args: list[str], env_extra: dict[str, str], workers: int, log_path: Path, ready_path: str
+) -> Iterator[str]:
+    """Serve an app with the shipped gunicorn.conf.py on a free loopback port; yield its base URL."""
+    port = free_port()
+    env = dict(os.environ)
+    env.pop("SECRET_KEY", None)  # config prefers SECRET_KEY over ENGAGE_SECRET_KEY
+    env.update(env_extra)
+    env.update(
+        {
+            "ENGAGE_BIND": f"127.0.0.1:{port}",
+            "ENGAGE_WORKERS": str(workers),
+            "ENGAGE_ACCESS_LOG": "/dev/null",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    command = [gunicorn_executable(), "-c", str(ROOT / "gunicorn.conf.py"), *app_args]
+    base = f"http://127.0.0.1:{port}"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            wait_until_ready(process, base + ready_path, log_path)
+            yield base
+        finally:
+            stop(process)
+
+
+def wait_until_ready(process: subprocess.Popen[bytes], url: str, log_path: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SetupError(f"gunicorn exited with {process.returncode}:\n{tail(log_path)}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback URL we built
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.1)
+    raise SetupError(f"gunicorn did not answer {url} within 60 s:\n{tail(log_path)}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+def tail(path: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(path.read_text("utf-8", "replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+# ---------------------------------------------------------------- HTTP helpers
+
+
+@dataclass(frozen=True)
+class Form:
+    """One respondent's blank form, as served by GET /s/<code>/start."""
+
+    cookie: str
+    csrf_token: str
+    nonce: str
+    started: str
+    page: str
+
+
+@dataclass(frozen=True)
+class Request:
+    path: str
+    body: bytes
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Result:
+    latency_s: float
+    status: int  # 0 for a transport error or timeout
+    ok: bool  # 2xx with the expected body
+
+
+def client(limit: int = CONNECTION_LIMIT) -> aiohttp.ClientSession:
+    return aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=limit),
+        cookie_jar=aiohttp.DummyCookieJar(),  # each form carries its own cookie
+        timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S),
+    )
+
+
+def hidden_fields(page: str) -> dict[str, str]:
+    return {name: unescape(value) for name, value in HIDDEN_RE.findall(page)}
+
+
+async def fetch_form(session: aiohttp.ClientSession, base: str, code: str) -> Form:
+    async with session.get(f"{base}/s/{code}/start") as response:
+        text = await response.text()
+        if response.status != 200:
+            raise SetupError(f"GET /s/{code}/start returned {response.status}: {summary(text)}")
+        morsel = response.cookies.get("engage")
+    fields = hidden_fields(text)
+    if morsel is None or not morsel.value:
+        raise SetupError("GET /s/<code>/start set no 'engage' session cookie (CSRF needs it)")
+    if set(fields) != {"csrf_token", "nonce", "started", "_page"}:
+        raise SetupError(f"the first page lacks hidden fields; found {sorted(fields)}")
+    return Form(
+        cookie=morsel.value,
+        csrf_token=fields["csrf_token"],
+        nonce=fields["nonce"],
+        started=fields["started"],
+        page=fields["_page"],
+    )
+
+
+def form_fields(form: Form, page_id: int, answers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [
+        ("csrf_token", form.csrf_token),
+        ("nonce", form.nonce),
+        ("started", form.started),
+        ("_page", str(page_id)),
+        ("website", ""),  # the honeypot, left empty as a person leaves it
+        *answers,
+        ("_action", "next"),
+    ]
+
+
+def engage_request(form: Form, plan: SurveyPlan) -> Request:
+    """The final page's POST, carrying every page's answers: one request completes the survey."""
+    body = urlencode(form_fields(form, plan.last_section_id, plan.answers_through(plan.last_section_id))).encode()
+    return Request(
+        path=f"/s/{plan.code}",
+        body=body,
+        headers={"Cookie": f"engage={form.cookie}", "Content-Type": FORM_CONTENT_TYPE},
+    )
+
+
+def bare_request(body_size: int) -> Request:
+    head = urlencode([("nonce", secrets.token_hex(16)), ("payload", "")])
+    body = (head + "x" * max(0, body_size - len(head))).encode()
+    return Request(path="/insert", body=body, headers={"Content-Type": FORM_CONTENT_TYPE})
+
+
+def summary(text: str, limit: int = 400) -> str:
+    errors = re.findall(r"<li><a href=\"#q\d+\">(.*?)</a></li>", text)
+    if errors:
+        return "validation errors: " + "; ".join(unescape(e) for e in errors)
+    plain = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)).strip()
+    return unescape(plain)[:limit]
+
+
+async def prepare_forms(base: str, code: str, count: int, concurrency: int) -> list[Form]:
+    forms: list[Form] = []
+    queue = iter(range(count))
+
+    async def worker(session: aiohttp.ClientSession) -> None:
+        for _ in queue:
+            forms.append(await fetch_form(session, base, code))
+
+    async with client() as session:
+        await asyncio.gather(*(worker(session) for _ in range(concurrency)))
+    return forms
+
+
+async def send(
+    session: aiohttp.ClientSession,
+    base: str,
+    request: Request,
+    check: Callable[[str], bool],
+) -> tuple[int, bool]:
+    try:
+        async with session.post(base + request.path, data=request.body, headers=request.headers) as r:
+            text = await r.text()
+            return r.status, 200 <= r.status < 300 and check(text)
+    except (aiohttp.ClientError, TimeoutError):
+        return 0, False
+
+
+# ---------------------------------------------------------------- load
+
+
+@dataclass
+class RunStats:
+    app: str
+    mode: str  # "open" or "closed"
+    target_rate: float | None
+    concurrency: int | None
+    seconds_limit: float
+    sent: int = 0
+    ok: int = 0
+    status_counts: dict[str, int] = field(default_factory=dict)
+    duration_s: float = 0.0
+    achieved_rate: float = 0.0  # ok responses per second
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
+    max_ms: float = 0.0
+    max_send_lag_ms: float = 0.0  # open loop: how late the generator sent, at worst
+    rows_stored: int = 0
+    twoxx: int = 0
+    ran_out_of_forms: bool = False
+
+    @property
+    def errors(self) -> int:
+        return self.sent - self.ok
+
+    @property
+    def rows_match(self) -> bool:
+        return self.rows_stored == self.twoxx
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile of an ascending list."""
+    if not sorted_values:
+        return 0.0
+    rank = max(1, -(-len(sorted_values) * fraction // 1))
+    return sorted_values[int(rank) - 1]
+
+
+def summarise(stats: RunStats, results: list[Result], duration: float) -> RunStats:
+    latencies = sorted(r.latency_s * 1000 for r in results)
+    stats.sent = len(results)
+    stats.ok = sum(r.ok for r in results)
+    stats.twoxx = sum(200 <= r.status < 300 for r in results)
+    stats.status_counts = {
+        ("error" if s == 0 else str(s)): n for s, n in sorted(Counter(r.status for r in results).items())
+    }
+    stats.duration_s = duration
+    stats.achieved_rate = stats.ok / duration if duration > 0 else 0.0
+    stats.p50_ms = percentile(latencies, 0.50)
+    stats.p99_ms = percentile(latencies, 0.99)
+    stats.max_ms = latencies[-1] if latencies else 0.0
+    return stats
+
+
+async def open_loop(
+    stats: RunStats, base: str, requests: list[Request], check: Callable[[str], bool]
+) -> RunStats:
+    """Send at a fixed rate whatever the server does; latency from each scheduled send time."""
+    assert stats.target_rate
+    rate = stats.target_rate
+    count = min(len(requests), int(rate * stats.seconds_limit))
+    stats.ran_out_of_forms = count < int(rate * stats.seconds_limit)
+    loop = asyncio.get_running_loop()
+    results: list[Result] = []
+    lag = 0.0
+
+    async def one(session: aiohttp.ClientSession, request: Request, due: float) -> None:
+        status, ok = await send(session, base, request, check)
+        results.append(Result(loop.time() - due, status, ok))
+
+    async with client() as session:
+        start = loop.time() + 0.05
+        tasks = []
+        for i in range(count):
+            due = start + i / rate
+            delay = due - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            lag = max(lag, loop.time() - due)
+            tasks.append(asyncio.create_task(one(session, requests[i], due)))
+        await asyncio.gather(*tasks)
+        duration = loop.time() - start
+    stats.max_send_lag_ms = lag * 1000
+    return summarise(stats, results, duration)
+
+
+async def closed_loop(
+    stats: RunStats, base: str, requests: list[Request], check: Callable[[str], bool]
+) -> RunStats:
+    """``concurrency`` connections sending back to back until the time or the forms run out."""
+    assert stats.concurrency
+    loop = asyncio.get_running_loop()
+    results: list[Result] = []
+    pending = iter(requests)
+    exhausted = False
+
+    async def worker(session: aiohttp.ClientSession, deadline: float) -> None:
+        nonlocal exhausted
+        while loop.time() < deadline:
+            request = next(pending, None)
+            if request is None:
+                exhausted = True
+                return
+            began = loop.time()
+            status, ok = await send(session, base, request, check)
+            results.append(Result(loop.time() - began, status, ok))
+
+    async with client(limit=stats.concurrency) as session:
+        start = loop.time()
+        deadline = start + stats.seconds_limit
+        await asyncio.gather(*(worker(session, deadline) for _ in range(stats.concurrency)))
+        duration = loop.time() - start
+    stats.ran_out_of_forms = exhausted
+    return summarise(stats, results, duration)
+
+
+# ---------------------------------------------------------------- page weight
+
+
+class _Assets(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.other: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "link" and "stylesheet" in a.get("rel", "").split() and a.get("href"):
+            self.urls.append(a["href"])
+        elif tag == "script" and a.get("src"):
+            self.urls.append(a["src"])
+        elif tag in {"img", "source", "iframe"} and a.get("src"):
+            self.other.append(a["src"])
+        elif tag == "link" and a.get("href") and "icon" in a.get("rel", ""):
+            self.other.append(a["href"])
+
+
+@dataclass
+class PageWeight:
+    name: str
+    html_bytes: int
+    asset_bytes: int
+    assets: list[str]
+    not_counted: list[str]  # images, icons or other origins, if any
+
+    @property
+    def total(self) -> int:
+        return self.html_bytes + self.asset_bytes
+
+
+async def weigh(
+    session: aiohttp.ClientSession, base: str, url: str, html: bytes, name: str, cache: dict[str, int]
+) -> PageWeight:
+    parser = _Assets()
+    parser.feed(html.decode("utf-8", "replace"))
+    asset_bytes, assets, not_counted = 0, [], list(parser.other)
+    for ref in parser.urls:
+        absolute = urljoin(url, ref)
+        if urlparse(absolute).netloc != urlparse(base).netloc:
+            not_counted.append(absolute)
+            continue
+        if absolute not in cache:
+            async with session.get(absolute) as response:
+                if response.status != 200:
+                    raise SetupError(f"{absolute} returned {response.status}")
+                cache[absolute] = len(await response.read())
+        asset_bytes += cache[absolute]
+        assets.append(f"{urlparse(absolute).path} {cache[absolute]:,} B")
+    return PageWeight(name, len(html), asset_bytes, assets, not_counted)
+
+
+async def page_weights(base: str, plan: SurveyPlan) -> list[PageWeight]:
+    """Walk the respondent's flow page by page (without submitting) and weigh each page."""
+    cache: dict[str, int] = {}
+    weights: list[PageWeight] = []
+    async with client() as session:
+        landing = f"{base}/s/{plan.code}"
+        async with session.get(landing) as response:
+            weights.append(await weigh(session, base, landing, await response.read(), "landing", cache))
+        first = f"{base}/s/{plan.code}/start"
+        async with session.get(first) as response:
+            html = await response.read()
+            morsel = response.cookies.get("engage")
+        fields = hidden_fields(html.decode())
+        name = f"page 1: {plan.pages[0].title}"
+        weights.append(await weigh(session, base, first, html, name, cache))
+        if morsel is None:
+            raise SetupError("GET /s/<code>/start set no session cookie")
+        form = Form(morsel.value, fields["csrf_token"], fields["nonce"], fields["started"], "")
+        for number, (previous, page) in enumerate(zip(plan.pages, plan.pages[1:], strict=False), 2):
+            body = urlencode(
+                form_fields(form, previous.section_id, plan.answers_through(previous.section_id))
+            )
+            async with session.post(
+                landing,
+                data=body.encode(),
+                headers={"Cookie": f"engage={form.cookie}", "Content-Type": FORM_CONTENT_TYPE},
+            ) as response:
+                html = await response.read()
+                if response.status != 200:
+                    raise SetupError(
+                        f"moving to page {number} returned {response.status}: "
+                        f"{summary(html.decode('utf-8', 'replace'))}"
+                    )
+            if hidden_fields(html.decode()).get("_page") != str(page.section_id):
+                raise SetupError(f"expected page {number} ({page.title}) but got another page")
+            weights.append(await weigh(session, base, landing, html, f"page {number}: {page.title}", cache))
+    return weights
+
+
+# ---------------------------------------------------------------- the run
+
+
+@dataclass
+class Options:
+    requests: int
+    rate: float
+    seconds: float
+    sat_seconds: float
+    sat_requests: int
+    concurrency: int
+    workers: int
+    json_path: str | None
+    keep: bool
+
+
+def parse_args(argv: Sequence[str] | None) -> Options:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=3000, help="forms for the open-loop run (3000)")
+    parser.add_argument("--rate", type=float, default=200.0, help="open-loop target, requests/s (200)")
+    parser.add_argument("--seconds", type=float, default=15.0, help="open-loop duration limit (15)")
+    parser.add_argument("--sat-seconds", type=float, default=10.0, help="saturation duration limit (10)")
+    parser.add_argument(
+        "--sat-requests", type=int, default=4000, help="forms for the saturation run (4000)"
+    )
+    parser.add_argument("--concurrency", type=int, default=16, help="saturation connections (16)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers for both apps (4)")
+    parser.add_argument("--json", dest="json_path", help="also write the results to this file")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder and logs")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 50 requests/s for 3 s")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.rate, args.seconds, args.sat_seconds = 50.0, 3.0, 3.0
+        args.requests, args.sat_requests = min(args.requests, 150), min(args.sat_requests, 600)
+    return Options(
+        requests=args.requests,
+        rate=args.rate,
+        seconds=args.seconds,
+        sat_seconds=args.sat_seconds,
+        sat_requests=args.sat_requests,
+        concurrency=args.concurrency,
+        workers=args.workers,
+        json_path=args.json_path,
+        keep=args.keep,
+    )
+
+
+async def verify_one(base: str, plan: SurveyPlan, db_path: Path) -> int:
+    """Submit one real response and check it returns "Thank you" and stores one row."""
+    rows_sql = "SELECT count(*) FROM response WHERE survey_id = ?"
+    before = count_rows(db_path, rows_sql, [plan.survey_id])
+    async with client() as session:
+        form = await fetch_form(session, base, plan.code)
+        if form.page != str(plan.pages[0].section_id):
+            raise SetupError(f"the first page is section {form.page}, expected {plan.pages[0]}")
+        await asyncio.sleep(MIN_COMPLETION_SECONDS + 0.2)
+        request = engage_request(form, plan)
+        async with session.post(base + request.path, data=request.body, headers=request.headers) as r:
+            text = await r.text()
+            status = r.status
+    after = count_rows(db_path, rows_sql, [plan.survey_id])
+    if status != 200 or THANK_YOU not in text:
+        raise SetupError(f"the trial submission returned {status}, not the thank-you page: {summary(text)}")
+    if after != before + 1:
+        raise SetupError(
+            f"the trial submission returned 'Thank you' but stored {after - before} rows, not 1 "
+            "(discarded by the bot check? check ENGAGE_MIN_COMPLETION_SECONDS and the clock)"
+        )
+    return len(request.body)
+
+
+def engage_check(text: str) -> bool:
+    return THANK_YOU in text
+
+
+def bare_check(text: str) -> bool:
+    return text == "stored"
+
+
+async def run_engage(
+    options: Options, plan: SurveyPlan, db_path: Path, base: str
+) -> tuple[int, list[PageWeight], dict[str, float], RunStats, RunStats]:
+    body_size = await verify_one(base, plan, db_path)
+    weights = await page_weights(base, plan)
+
+    count = options.requests + options.sat_requests
+    print(f"  fetching {count:,} forms (GET /s/<code>/start, one session cookie each)...", flush=True)
+    began = time.monotonic()
+    forms = await prepare_forms(base, plan.code, count, concurrency=options.concurrency)
+    took = time.monotonic() - began
+    prep = {"forms": float(len(forms)), "seconds": took, "per_second": len(forms) / took}
+    requests = [engage_request(form, plan) for form in forms]
+    await asyncio.sleep(MIN_COMPLETION_SECONDS + 0.3)  # past the bot check's minimum time
+
+    rows_sql = "SELECT count(*) FROM response WHERE survey_id = ?"
+    opened = RunStats("engage", "open", options.rate, None, options.seconds)
+    before = count_rows(db_path, rows_sql, [plan.survey_id])
+    print(f"  open loop: {options.rate:g}/s for {options.seconds:g} s...", flush=True)
+    await open_loop(opened, base, requests[: options.requests], engage_check)
+    opened.rows_stored = count_rows(db_path, rows_sql, [plan.survey_id]) - before
+
+    await asyncio.sleep(1.0)
+    closed = RunStats("engage", "closed", None, options.concurrency, options.sat_seconds)
+    before = count_rows(db_path, rows_sql, [plan.survey_id])
+    print(f"  saturation: {options.concurrency} connections for {options.sat_seconds:g} s...", flush=True)
+    await closed_loop(closed, base, requests[options.requests :], engage_check)
+    closed.rows_stored = count_rows(db_path, rows_sql, [plan.survey_id]) - before
+    return body_size, weights, prep, opened, closed
+
+
+async def run_bare(options: Options, db_path: Path, base: str, body_size: int) -> tuple[RunStats, RunStats]:
+    rows_sql = "SELECT count(*) FROM submission"
+    opened = RunStats("bare", "open", options.rate, None, options.seconds)
+    requests = [bare_request(body_size) for _ in range(options.requests)]
+    before = count_rows(db_path, rows_sql)
+    print(f"  open loop: {options.rate:g}/s for {options.seconds:g} s...", flush=True)
+    await open_loop(opened, base, requests, bare_check)
+    opened.rows_stored = count_rows(db_path, rows_sql) - before
+
+    await asyncio.sleep(1.0)
+    closed = RunStats("bare", "closed", None, options.concurrency, options.sat_seconds)
+    # Closed loop needs no prepared forms: make plenty.
+    requests = [bare_request(body_size) for _ in range(max(options.sat_requests, 20_000))]
+    before = count_rows(db_path, rows_sql)
+    print(f"  saturation: {options.concurrency} connections for {options.sat_seconds:g} s...", flush=True)
+    await closed_loop(closed, base, requests, bare_check)
+    closed.rows_stored = count_rows(db_path, rows_sql) - before
+    return opened, closed
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def report(
+    options: Options,
+    synchronous: str,
+    body_size: int,
+    weights: list[PageWeight],
+    prep: dict[str, float],
+    runs: list[RunStats],
+) -> dict[str, Any]:
+    engage_open, engage_closed, bare_open, bare_closed = runs
+    ratio = engage_closed.achieved_rate / bare_closed.achieved_rate if bare_closed.achieved_rate else 0.0
+    rows_ok = all(r.rows_match for r in runs)
+    heaviest = max(weights, key=lambda w: w.total)
+    kept_up = engage_open.achieved_rate >= 0.95 * options.rate and engage_open.errors == 0
+    p99_ok = engage_open.p99_ms < P99_GOAL_MS and kept_up
+
+    print()
+    print("=" * 100)
+    print("Engage submit benchmark (loopback, gunicorn sync workers; load generator on the same machine)")
+    print("=" * 100)
+    print(
+        f"machine: {os.cpu_count()} CPUs   gunicorn workers: {options.workers} (threads 1)   "
+        f"SQLite synchronous={synchronous}, WAL, BEGIN IMMEDIATE"
+    )
+    print(
+        f"benchmark settings: ENGAGE_SUBMIT_RATE_LIMIT={RATE_LIMIT!r} (all load comes from one "
+        f"address), ENGAGE_MIN_COMPLETION_SECONDS={MIN_COMPLETION_SECONDS}, CSRF on"
+    )
+    print(
+        f"Engage request: final-page POST completing the young_people survey in one request "
+        f"({len(ANSWERS)} questions answered, body {body_size:,} B); bare: POST /insert, body "
+        f"{body_size:,} B, one INSERT OR IGNORE"
+    )
+    print(
+        f"forms fetched beforehand: {int(prep['forms']):,} in {prep['seconds']:.1f} s "
+        f"({prep['per_second']:.0f} GET /s/<code>/start per second)"
+    )
+    print(
+        "latency: open loop from each request's scheduled send time; closed loop from its send"
+    )
+    print()
+    header = (
+        f"{'app':<7} {'run':<22} {'target':>8} {'achieved':>9} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'max ms':>8} {'sent':>6} {'2xx':>6} {'errors':>6} {'rows':>6} {'rows==2xx':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in runs:
+        label = (
+            f"open {r.target_rate:g}/s x {r.seconds_limit:g}s"
+            if r.mode == "open"
+            else f"saturate {r.concurrency}c x {r.seconds_limit:g}s"
+        )
+        target = f"{r.target_rate:g}/s" if r.target_rate else "max"
+        print(
+            f"{r.app:<7} {label:<22} {target:>8} {r.achieved_rate:>7.1f}/s {r.p50_ms:>8.1f} "
+            f"{r.p99_ms:>8.1f} {r.max_ms:>8.1f} {r.sent:>6} {r.twoxx:>6} {r.errors:>6} "
+            f"{r.rows_stored:>6} {'yes' if r.rows_match else 'NO':>9}"
+        )
+    for r in runs:
+        notes = []
+        if set(r.status_counts) - {"200"}:
+            notes.append(f"statuses {r.status_counts}")
+        if r.twoxx != r.ok:
+            notes.append(f"{r.twoxx - r.ok} 2xx without the expected body")
+        if r.mode == "open" and r.max_send_lag_ms > 50:
+            notes.append(f"generator sent up to {r.max_send_lag_ms:.0f} ms late")
+        if r.ran_out_of_forms:
+            notes.append("ran out of prepared forms before the time limit")
+        if notes:
+            print(f"  note {r.app} {r.mode}: " + "; ".join(notes))
+    print()
+    print("Respondent page weight (HTML + same-origin CSS + JS, uncompressed):")
+    for w in weights:
+        extra = f"  (not counted: {', '.join(w.not_counted)})" if w.not_counted else ""
+        print(
+            f"  {w.name:<48} HTML {w.html_bytes:>7,} B + assets {w.asset_bytes:>6,} B "
+            f"= {w.total:>7,} B{extra}"
+        )
+    print(f"  assets: {'; '.join(weights[0].assets) or 'none'}")
+    print()
+    print("Goals:")
+    print(
+        f"  throughput ratio (Engage / bare, saturated) = {engage_closed.achieved_rate:.1f} / "
+        f"{bare_closed.achieved_rate:.1f} = {ratio:.2f}   goal >= {RATIO_GOAL}: {verdict(ratio >= RATIO_GOAL)}"
+    )
+    rate_note = (
+        "" if options.rate >= P99_GOAL_RATE else f" [this run at {options.rate:g}/s, goal is stated at 200/s]"
+    )
+    print(
+        f"  Engage p99 at {options.rate:g}/s = {engage_open.p99_ms:.1f} ms, achieved "
+        f"{engage_open.achieved_rate:.1f}/s, {engage_open.errors} errors   goal p99 < "
+        f"{P99_GOAL_MS:g} ms at {P99_GOAL_RATE:g}/s, keeping up: {verdict(p99_ok)}{rate_note}"
+    )
+    print(
+        f"  rows stored == 2xx responses, every run: {'yes' if rows_ok else 'no'}   "
+        f"goal: {verdict(rows_ok)}"
+    )
+    print(
+        f"  heaviest respondent page = {heaviest.total:,} B ({heaviest.name})   goal <= "
+        f"{PAGE_WEIGHT_GOAL:,} B: {verdict(heaviest.total <= PAGE_WEIGHT_GOAL)}"
+    )
+    return {
+        "settings": {
+            **asdict(options),
+            "cpus": os.cpu_count(),
+            "sqlite_synchronous": synchronous,
+            "submit_rate_limit": RATE_LIMIT,
+            "min_completion_seconds": MIN_COMPLETION_SECONDS,
+            "csrf": True,
+            "body_bytes": body_size,
+        },
+        "form_preparation": prep,
+        "runs": [{**asdict(r), "errors": r.errors, "rows_match": r.rows_match} for r in runs],
+        "page_weight": [{**asdict(w), "total": w.total} for w in weights],
+        "goals": {
+            "ratio": {"value": ratio, "goal": RATIO_GOAL, "pass": ratio >= RATIO_GOAL},
+            "p99_ms": {
+                "value": engage_open.p99_ms,
+                "at_rate": options.rate,
+                "achieved_rate": engage_open.achieved_rate,
+                "goal": P99_GOAL_MS,
+                "pass": p99_ok,
+            },
+            "rows_equal_2xx": {"pass": rows_ok},
+            "page_weight_bytes": {
+                "value": heaviest.total,
+                "page": heaviest.name,
+                "goal": PAGE_WEIGHT_GOAL,
+                "pass": heaviest.total <= PAGE_WEIGHT_GOAL,
+            },
+        },
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    options = parse_args(argv)
+    began = time.monotonic()
+    synchronous = os.environ.get("ENGAGE_SQLITE_SYNCHRONOUS", "FULL").upper()
+    secret = secrets.token_hex(32)
+    folder = Path(tempfile.mkdtemp(prefix="engage-bench-"))
+    try:
+        engage_db = folder / "engage.sqlite3"
+        bare_db = folder / "bare.sqlite3"
+        print(f"Setting up in {folder} ...", flush=True)
+        plan = set_up_database(engage_db, secret)
+
+        sys.path.insert(0, str(BENCH))
+        from _bare_app import init_db
+
+        os.environ["ENGAGE_SQLITE_SYNCHRONOUS"] = synchronous
+        init_db(str(bare_db))
+
+        engage_env = {
+            "ENGAGE_DATABASE_URL": f"sqlite:///{engage_db}",
+            "ENGAGE_SECRET_KEY": secret,
+            "ENGAGE_MIN_COMPLETION_SECONDS": str(MIN_COMPLETION_SECONDS),
+            "ENGAGE_SUBMIT_RATE_LIMIT": RATE_LIMIT,
+        }
+        print(f"Engage under gunicorn ({options.workers} workers):", flush=True)
+        with gunicorn(
+            ["wsgi:app"], engage_env, options.workers, folder / "engage-gunicorn.log", f"/s/{plan.code}"
+        ) as base:
+            body_size, weights, prep, engage_open, engage_closed = asyncio.run(
+                run_engage(options, plan, engage_db, base)
+            )
+
+        print(f"Bare Flask + sqlite3 under gunicorn ({options.workers} workers):", flush=True)
+        with gunicorn(
+            ["--pythonpath", str(BENCH), "_bare_app:app"],
+            {"BARE_DB_PATH": str(bare_db)},
+            options.workers,
+            folder / "bare-gunicorn.log",
+            "/ping",
+        ) as base:
+            bare_open, bare_closed = asyncio.run(run_bare(options, bare_db, base, body_size))
+
+        results = report(
+            options,
+            synchronous,
+            body_size,
+            weights,
+            prep,
+            [engage_open, engage_closed, bare_open, bare_closed],
+        )
+        results["total_seconds"] = time.monotonic() - began
+        print(f"\nTotal time {results['total_seconds']:.0f} s.")
+        if options.json_path:
+            Path(options.json_path).write_text(json.dumps(results, indent=2) + "\n", "utf-8")
+            print(f"Results written to {options.json_path}")
+        return 0
+    except SetupError as exc:
+        print(f"\nbench/submit.py could not run: {exc}", file=sys.stderr)
+        for log in sorted(folder.glob("*.log")):
+            print(f"--- last lines of {log.name}:\n{tail(log)}", file=sys.stderr)
+        return 2
+    finally:
+        if options.keep:
+            print(f"Kept {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
