@@ -660,7 +660,7 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     parser.add_argument("--seconds", type=float, default=15.0, help="open-loop duration limit (15)")
     parser.add_argument("--sat-seconds", type=float, default=10.0, help="saturation duration limit (10)")
     parser.add_argument(
-        "--sat-requests", type=int, default=4000, help="forms for the saturation run (4000)"
+        "--sat-requests", type=int, default=6000, help="most forms for the saturation run (6000)"
     )
     parser.add_argument("--concurrency", type=int, default=16, help="saturation connections (16)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers for both apps (4)")
@@ -722,10 +722,19 @@ async def run_engage(
     body_size = await verify_one(base, plan, db_path)
     weights = await page_weights(base, plan)
 
-    count = options.requests + options.sat_requests
-    print(f"  fetching {count:,} forms (GET /s/<code>/start, one session cookie each)...", flush=True)
+    print(
+        f"  fetching {options.requests:,} forms for the open loop "
+        "(GET /s/<code>/start, one session cookie each)...",
+        flush=True,
+    )
     began = time.monotonic()
-    forms = await prepare_forms(base, plan.code, count, concurrency=options.concurrency)
+    forms = await prepare_forms(base, plan.code, options.requests, options.concurrency)
+    get_rate = len(forms) / (time.monotonic() - began)
+    # A final-page POST does at least the work of this GET (load the survey, render a page),
+    # so the GET rate bounds the POST rate: prepare 1.5x what saturation could use, capped.
+    spare = min(options.sat_requests, int(get_rate * options.sat_seconds * 1.5) + 100)
+    print(f"  fetching {spare:,} forms for the saturation run...", flush=True)
+    forms += await prepare_forms(base, plan.code, spare, options.concurrency)
     took = time.monotonic() - began
     prep = {"forms": float(len(forms)), "seconds": took, "per_second": len(forms) / took}
     requests = [engage_request(form, plan) for form in forms]
@@ -837,6 +846,11 @@ def report(
             notes.append(f"{r.twoxx - r.ok} 2xx without the expected body")
         if r.mode == "open" and r.max_send_lag_ms > 50:
             notes.append(f"generator sent up to {r.max_send_lag_ms:.0f} ms late")
+        if r.status_counts.get("error"):
+            notes.append(
+                f"{r.status_counts['error']} client timeouts or connection errors (outcome "
+                "unknown: the server may still have stored them)"
+            )
         if r.ran_out_of_forms:
             notes.append("ran out of prepared forms before the time limit")
         if notes:

@@ -55,6 +55,7 @@ class SectionForm(FlaskForm):
     condition_question = SelectField("Show this page only when", choices=[], validate_choice=False)
     condition_operator = SelectField(
         "Comparison",
+        default=Operator.EQUALS.value,
         choices=choices(
             [(Operator.EQUALS.value, "is (or includes)"), (Operator.AT_LEAST.value, "is at least")]
         ),
@@ -87,6 +88,7 @@ class QuestionForm(FlaskForm):
     condition_question = SelectField("Show only when", choices=[], validate_choice=False)
     condition_operator = SelectField(
         "Comparison",
+        default=Operator.EQUALS.value,
         choices=choices(
             [(Operator.EQUALS.value, "is (or includes)"), (Operator.AT_LEAST.value, "is at least")]
         ),

@@ -232,9 +232,10 @@ def add_section(
     if not title:
         raise InvalidInput("Give the page a title.")
     section = Section(title=title[:200], intro=intro.strip(), position=len(survey.sections))
+    resolved = _resolve_condition(survey, section, condition)
     survey.sections.append(section)
+    _set_condition(section, resolved)
     session.flush()
-    _apply_condition(survey, section, section, condition)
     return section
 
 
@@ -244,9 +245,10 @@ def update_section(
     ensure_questions_editable(session, survey)
     if not title.strip():
         raise InvalidInput("Give the page a title.")
+    resolved = _resolve_condition(survey, section, condition)
     section.title = title.strip()[:200]
     section.intro = intro.strip()
-    _apply_condition(survey, section, section, condition)
+    _set_condition(section, resolved)
 
 
 def delete_section(session: Session, survey: Survey, section: Section) -> None:
@@ -312,19 +314,23 @@ def slugify(text: str) -> str:
 
 def add_question(session: Session, survey: Survey, section: Section, spec: QuestionSpec) -> Question:
     ensure_questions_editable(session, survey)
+    resolved = _resolve_condition(survey, section, spec.condition)
     question = Question(survey_id=survey.id, position=len(section.questions))
     _fill_question(survey, question, spec)
+    _set_condition(question, resolved)
     section.questions.append(question)
     session.flush()
-    _apply_condition(survey, section, question, spec.condition)
     return question
 
 
 def update_question(session: Session, survey: Survey, question: Question, spec: QuestionSpec) -> None:
     ensure_questions_editable(session, survey)
+    resolved = _resolve_condition(survey, question.section, spec.condition)
+    if resolved[0] == question.id:
+        raise InvalidInput("A question cannot depend on itself.")
     _fill_question(survey, question, spec)
+    _set_condition(question, resolved)
     session.flush()
-    _apply_condition(survey, question.section, question, spec.condition)
 
 
 def delete_question(session: Session, survey: Survey, question: Question) -> None:
@@ -403,19 +409,18 @@ def _option(existing: Option | None, code: str, label: str, position: int) -> Op
     return option
 
 
-def _apply_condition(
-    survey: Survey, section: Section, target: Section | Question, condition: dict[str, Any] | None
-) -> None:
-    """Conditions must point at a question on an earlier page, so pages work without JavaScript."""
+Condition = tuple[int | None, str | None, str | None]
+
+
+def _resolve_condition(survey: Survey, section: Section, condition: dict[str, Any] | None) -> Condition:
+    """Check a condition and return (question id, operator, value).
+
+    Conditions must point at a question on an earlier page, so pages work without JavaScript.
+    """
     if not condition or not condition.get("question"):
-        target.condition_question_id = None
-        target.condition_operator = None
-        target.condition_value = None
-        return
+        return None, None, None
     ref = condition["question"]
-    source = next(
-        (q for q in survey.questions if q.key == ref or str(q.id) == str(ref)), None
-    )
+    source = next((q for q in survey.questions if q.key == ref or str(q.id) == str(ref)), None)
     if source is None:
         raise InvalidInput(f"The condition refers to a question '{ref}' that is not in this survey.")
     if source.section.position >= section.position:
@@ -439,9 +444,11 @@ def _apply_condition(
             f"'{value}' is not one of the options of '{source.text}'. "
             f"Use one of: {', '.join(o.code for o in source.options)}."
         )
-    target.condition_question_id = source.id
-    target.condition_operator = operator
-    target.condition_value = value[:60]
+    return source.id, operator, value[:60]
+
+
+def _set_condition(target: Section | Question, condition: Condition) -> None:
+    target.condition_question_id, target.condition_operator, target.condition_value = condition
 
 
 def _refuse_if_referenced(survey: Survey, ids: set[int]) -> None:
@@ -514,7 +521,7 @@ def build_sections(session: Session, survey: Survey, sections: list[dict[str, An
                     condition=q.get("condition"),
                 ),
             )
-        _apply_condition(survey, section, section, sec.get("condition"))
+        _set_condition(section, _resolve_condition(survey, section, sec.get("condition")))
 
 
 def add_demographics(session: Session, survey: Survey) -> None:
