@@ -60,7 +60,9 @@ def register_cli(app: Flask) -> None:
 def _create(email: str, name: str, password: str, role: Role) -> None:
     session = new_session(immediate=True)
     try:
-        user = auth_services.create_user(session, email=email, name=name, password=password, role=role)
+        user = auth_services.create_user(
+            session, email=email, name=name, password=password, role=role
+        )
         session.commit()
     except WeakPassword as exc:
         click.echo(f"Password refused: {exc}", err=True)

@@ -71,9 +71,7 @@ def make_engine(url: str, *, synchronous: str = "FULL", busy_timeout_ms: int = 1
         _configure_sqlite(engine, synchronous, busy_timeout_ms)
         return engine
     # hide_parameters: SQL errors must never carry respondent text into logs.
-    return create_engine(
-        url, pool_pre_ping=True, pool_size=5, max_overflow=5, hide_parameters=True
-    )
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, hide_parameters=True)
 
 
 def init_app(app: Flask) -> None:

@@ -54,7 +54,11 @@ def youth_answers(survey: Survey, **overrides: Any) -> dict[str, Any]:
 
 
 def submit_all(
-    client: FlaskClient, survey: Survey, code: str, answers: dict[str, Any], state: dict[str, str] | None = None
+    client: FlaskClient,
+    survey: Survey,
+    code: str,
+    answers: dict[str, Any],
+    state: dict[str, str] | None = None,
 ) -> TestResponse:
     """Post every answer to the last page in one request: the flow revalidates everything."""
     state = state or start_form(client, code)

@@ -18,7 +18,14 @@ from tests.conftest import PASSWORD, app_config
 
 @pytest.mark.parametrize(
     "password",
-    ["short", "password1234", "qwertyuiop123", "Birmingham2024", "aaaaaaaaaaaaaaaa", "engageengage12"],
+    [
+        "short",
+        "password1234",
+        "qwertyuiop123",
+        "Birmingham2024",
+        "aaaaaaaaaaaaaaaa",
+        "engageengage12",
+    ],
 )
 def test_weak_passwords_are_refused(password: str) -> None:
     with pytest.raises(WeakPassword):
@@ -38,12 +45,22 @@ def test_passwords_are_hashed_with_scrypt(make_user, session) -> None:
 def test_create_admin_command(app: Flask, session) -> None:
     runner = app.test_cli_runner()
     result = runner.invoke(
-        args=["create-admin", "--email", "Boss@Example.gov.uk", "--name", "Boss", "--password", PASSWORD]
+        args=[
+            "create-admin",
+            "--email",
+            "Boss@Example.gov.uk",
+            "--name",
+            "Boss",
+            "--password",
+            PASSWORD,
+        ]
     )
     assert result.exit_code == 0, result.output
     user = session.scalar(select(User).where(User.email == "boss@example.gov.uk"))
     assert user is not None and user.role == "admin"
-    weak = runner.invoke(args=["create-admin", "--email", "x@example.gov.uk", "--password", "password"])
+    weak = runner.invoke(
+        args=["create-admin", "--email", "x@example.gov.uk", "--password", "password"]
+    )
     assert weak.exit_code == 2
     assert "Password refused" in weak.output
 
@@ -60,7 +77,9 @@ def test_login_and_logout(client, make_user) -> None:
 
 def test_wrong_password_is_refused_and_recorded(client, make_user, session) -> None:
     user = make_user(Role.OFFICER)
-    response = client.post("/login", data={"email": user.email, "password": "not the password at all"})
+    response = client.post(
+        "/login", data={"email": user.email, "password": "not the password at all"}
+    )
     assert response.status_code == 401
     assert "not right" in response.get_data(as_text=True)
     assert session.scalar(select(LoginFailure.account)) == user.email
@@ -69,13 +88,20 @@ def test_wrong_password_is_refused_and_recorded(client, make_user, session) -> N
 def test_login_throttled_after_ten_failures(client, make_user) -> None:
     user = make_user(Role.OFFICER)
     for _ in range(10):
-        assert client.post("/login", data={"email": user.email, "password": "wrong-password-x"}).status_code == 401
+        assert (
+            client.post(
+                "/login", data={"email": user.email, "password": "wrong-password-x"}
+            ).status_code
+            == 401
+        )
     blocked = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert blocked.status_code == 429
     assert "too many failed sign-in attempts" in blocked.get_data(as_text=True)
     # Another account is not affected.
     other = make_user(Role.ANALYST)
-    assert client.post("/login", data={"email": other.email, "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/login", data={"email": other.email, "password": PASSWORD}).status_code == 302
+    )
 
 
 def test_login_redirect_stays_on_site(client, make_user) -> None:
@@ -123,11 +149,18 @@ def test_admin_creates_account_with_policy(client, make_user, login, session) ->
     admin = make_user(Role.ADMIN)
     login(admin)
     weak = client.post(
-        "/admin/users", data={"name": "A", "email": "a@example.gov.uk", "role": "analyst", "password": "password1234"}
+        "/admin/users",
+        data={
+            "name": "A",
+            "email": "a@example.gov.uk",
+            "role": "analyst",
+            "password": "password1234",
+        },
     )
     assert weak.status_code == 422
     ok = client.post(
-        "/admin/users", data={"name": "A", "email": "a@example.gov.uk", "role": "analyst", "password": PASSWORD}
+        "/admin/users",
+        data={"name": "A", "email": "a@example.gov.uk", "role": "analyst", "password": PASSWORD},
     )
     assert ok.status_code == 302
     assert session.scalar(select(User.role).where(User.email == "a@example.gov.uk")) == "analyst"
@@ -140,7 +173,9 @@ def _fill(rule) -> str:
     values = {}
     for arg in rule.arguments:
         converter = rule._converters[arg].__class__.__name__
-        values[arg] = 1 if converter == "IntegerConverter" else {"fmt": "csv", "action": "up"}.get(arg, "x")
+        values[arg] = (
+            1 if converter == "IntegerConverter" else {"fmt": "csv", "action": "up"}.get(arg, "x")
+        )
     url = rule.rule
     for arg, value in values.items():
         url = re.sub(rf"<(?:[^:<>]+:)?{arg}>", str(value), url)
@@ -185,7 +220,10 @@ def test_wrong_roles_get_403(app: Flask, make_user, database_url, tmp_path) -> N
     checked = 0
     for role, user in users.items():
         client = app.test_client()
-        assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+        assert (
+            client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code
+            == 302
+        )
         for rule, view, method in _routes(app):
             allowed = access_of(view)
             if allowed == "public":
@@ -202,4 +240,6 @@ def test_wrong_roles_get_403(app: Flask, make_user, database_url, tmp_path) -> N
 def test_individual_responses_are_for_officers_and_analysts_only(app: Flask) -> None:
     view = app.view_functions["surveys.response_detail"]
     assert access_of(view) == frozenset({Role.OFFICER, Role.ANALYST})
-    assert access_of(app.view_functions["surveys.export"]) == frozenset({Role.OFFICER, Role.ANALYST})
+    assert access_of(app.view_functions["surveys.export"]) == frozenset(
+        {Role.OFFICER, Role.ANALYST}
+    )

@@ -32,7 +32,9 @@ def test_production_refuses_development_key(tmp_path: Path) -> None:
     assert ok["SESSION_COOKIE_SECURE"] is True
 
 
-def test_create_app_refuses_to_start_in_production_with_dev_key(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_create_app_refuses_to_start_in_production_with_dev_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("ENGAGE_ENV", "production")
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("ENGAGE_SECRET_KEY", raising=False)
@@ -55,7 +57,9 @@ def test_migrations_match_models(database_url: str) -> None:
     """The test database was built by Alembic alone; the models must agree with it."""
     engine = make_engine(database_url)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+        )
         version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
     engine.dispose()
     assert diff == []

@@ -29,7 +29,9 @@ def test_start_page_has_privacy_notice_quick_exit_and_signposting(client, make_s
         assert text in html
 
 
-def test_respondent_pages_send_strict_headers_and_load_nothing_off_site(client, make_survey) -> None:
+def test_respondent_pages_send_strict_headers_and_load_nothing_off_site(
+    client, make_survey
+) -> None:
     survey = make_survey()
     code = survey.channels[0].code
     for url in (f"/s/{code}", f"/s/{code}/start"):
@@ -83,27 +85,49 @@ def test_pages_progress_and_back_keeps_answers(client, make_survey) -> None:
     reasons = question(survey, "unsafe_reasons")
     page2 = client.post(
         f"/s/{code}",
-        data={**state, "_page": first.id, "_action": "next", feel.field_name: "4", reasons.field_name: "The park <b>at night</b>"},
+        data={
+            **state,
+            "_page": first.id,
+            "_action": "next",
+            feel.field_name: "4",
+            reasons.field_name: "The park <b>at night</b>",
+        },
     )
     html = page2.get_data(as_text=True)
     assert page2.status_code == 200
     assert second.title in html and "Page 2 of" in html
     assert f'name="{feel.field_name}" value="4"' in html  # carried forward in a hidden field
-    back = client.post(f"/s/{code}", data={**state, "_page": second.id, "_action": "back", feel.field_name: "4", reasons.field_name: "The park <b>at night</b>"})
+    back = client.post(
+        f"/s/{code}",
+        data={
+            **state,
+            "_page": second.id,
+            "_action": "back",
+            feel.field_name: "4",
+            reasons.field_name: "The park <b>at night</b>",
+        },
+    )
     html = back.get_data(as_text=True)
     assert first.title in html and "Page 1 of" in html
     assert re.search(rf'id="{feel.field_name}-3" name="{feel.field_name}" value="4" checked', html)
     assert "The park &lt;b&gt;at night&lt;/b&gt;</textarea>" in html
 
 
-def test_validation_error_reshows_page_with_answers_and_summary(client, make_survey, session) -> None:
+def test_validation_error_reshows_page_with_answers_and_summary(
+    client, make_survey, session
+) -> None:
     survey = make_survey()
     code = survey.channels[0].code
     state = start_form(client, code)
     reasons = question(survey, "unsafe_reasons")
     response = client.post(
         f"/s/{code}",
-        data={**state, "_page": survey.sections[0].id, "_action": "next", reasons.field_name: "kept text"},
+        data={
+            **state,
+            "_page": survey.sections[0].id,
+            "_action": "next",
+            reasons.field_name: "kept text",
+        },
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -118,11 +142,18 @@ def test_condition_shows_follow_up_only_when_it_applies(client, make_survey, ses
     code = survey.channels[0].code
     who, why = question(survey, "who_tell"), question(survey, "why_not_tell")
     # Under 16 and English as main language: gender identity page has nothing, so it is skipped.
-    ok = submit_all(client, survey, code, youth_answers(survey, who_tell="no_one", why_not_tell="I'd be called a snitch"))
+    ok = submit_all(
+        client,
+        survey,
+        code,
+        youth_answers(survey, who_tell="no_one", why_not_tell="I'd be called a snitch"),
+    )
     assert ok.status_code == 200
     stored = session.scalar(select(Answer.text_value).where(Answer.question_id == why.id))
     assert stored == "I'd be called a snitch"
-    hidden = submit_all(client, survey, code, youth_answers(survey, who_tell="friend", why_not_tell="sneaky"))
+    hidden = submit_all(
+        client, survey, code, youth_answers(survey, who_tell="friend", why_not_tell="sneaky")
+    )
     assert hidden.status_code == 422
     assert "did not apply" in hidden.get_data(as_text=True)
     assert count(session) == 1
@@ -133,11 +164,26 @@ def test_age_condition_reveals_16_plus_questions(client, make_survey, session) -
     survey = make_survey()
     code = survey.channels[0].code
     gender = question(survey, "gender_identity")
-    too_young = submit_all(client, survey, code, youth_answers(survey, age="14", gender_identity="yes"))
+    too_young = submit_all(
+        client, survey, code, youth_answers(survey, age="14", gender_identity="yes")
+    )
     assert too_young.status_code == 422
-    ok = submit_all(client, survey, code, youth_answers(survey, age="17", gender_identity="yes", long_term_condition="yes", disability_impact="yes_a_little"))
+    ok = submit_all(
+        client,
+        survey,
+        code,
+        youth_answers(
+            survey,
+            age="17",
+            gender_identity="yes",
+            long_term_condition="yes",
+            disability_impact="yes_a_little",
+        ),
+    )
     assert ok.status_code == 200, ok.get_data(as_text=True)[:2000]
-    assert session.scalar(select(Answer.option_code).where(Answer.question_id == gender.id)) == "yes"
+    assert (
+        session.scalar(select(Answer.option_code).where(Answer.question_id == gender.id)) == "yes"
+    )
 
 
 def test_double_submit_stores_exactly_one_response(client, make_survey, session) -> None:
@@ -156,8 +202,17 @@ def test_response_row_holds_nothing_identifying(client, make_survey, session) ->
     columns = {c["name"] for c in inspect(session.get_bind()).get_columns("response")}
     assert columns == {"id", "survey_id", "channel_id", "mode", "submitted_on"}
     answer_columns = {c["name"] for c in inspect(session.get_bind()).get_columns("answer")}
-    assert answer_columns == {"id", "response_id", "question_id", "option_code", "text_value", "number_value"}
-    receipt_columns = {c["name"] for c in inspect(session.get_bind()).get_columns("submission_receipt")}
+    assert answer_columns == {
+        "id",
+        "response_id",
+        "question_id",
+        "option_code",
+        "text_value",
+        "number_value",
+    }
+    receipt_columns = {
+        c["name"] for c in inspect(session.get_bind()).get_columns("submission_receipt")
+    }
     assert "response_id" not in receipt_columns
     survey = make_survey()
     code = survey.channels[0].code
@@ -172,8 +227,15 @@ def test_logs_never_contain_answers(client, make_survey, caplog) -> None:
     survey = make_survey()
     secret = "my cousin Jaylen carries a blade"
     with caplog.at_level(logging.DEBUG):
-        submit_all(client, survey, survey.channels[0].code, youth_answers(survey, unsafe_reasons=secret))
-        submit_all(client, survey, survey.channels[0].code, youth_answers(survey, unsafe_reasons=secret * 200))
+        submit_all(
+            client, survey, survey.channels[0].code, youth_answers(survey, unsafe_reasons=secret)
+        )
+        submit_all(
+            client,
+            survey,
+            survey.channels[0].code,
+            youth_answers(survey, unsafe_reasons=secret * 200),
+        )
     assert "Jaylen" not in caplog.text
 
 
@@ -242,7 +304,9 @@ def test_bad_posts_get_4xx_and_store_nothing(client, make_survey, session) -> No
 
 def test_over_long_text_message_is_clear(client, make_survey) -> None:
     survey = make_survey()
-    response = submit_all(client, survey, survey.channels[0].code, youth_answers(survey, unsafe_reasons="b" * 1500))
+    response = submit_all(
+        client, survey, survey.channels[0].code, youth_answers(survey, unsafe_reasons="b" * 1500)
+    )
     assert response.status_code == 422
     assert "Keep it to 1,000 or fewer" in response.get_data(as_text=True)
 
@@ -253,7 +317,9 @@ def test_non_utf8_bytes_are_refused(client, make_survey, session) -> None:
     state = start_form(client, code)
     feel = question(survey, "feel_safe_area").field_name
     body = f"nonce={state['nonce']}&started={state['started']}&_page={survey.sections[-1].id}&_action=next&{feel}=3&{question(survey, 'unsafe_reasons').field_name}=caf%E9%FF"
-    response = client.post(f"/s/{code}", data=body.encode(), content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        f"/s/{code}", data=body.encode(), content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 422
     assert "could not be read as text" in response.get_data(as_text=True)
     assert count(session) == 0
@@ -270,31 +336,51 @@ def test_body_over_the_limit_is_413(client, make_survey, session) -> None:
 
 def test_control_characters_are_removed_not_stored(client, make_survey, session) -> None:
     survey = make_survey()
-    response = submit_all(client, survey, survey.channels[0].code, youth_answers(survey, unsafe_reasons="bad\x00 things\x07 happen 🔪"))
+    response = submit_all(
+        client,
+        survey,
+        survey.channels[0].code,
+        youth_answers(survey, unsafe_reasons="bad\x00 things\x07 happen 🔪"),
+    )
     assert response.status_code == 200
-    assert session.scalar(select(Answer.text_value).where(Answer.text_value.is_not(None))) == "bad things happen 🔪"
+    assert (
+        session.scalar(select(Answer.text_value).where(Answer.text_value.is_not(None)))
+        == "bad things happen 🔪"
+    )
 
 
 def test_honeypot_discards_silently(client, make_survey, session) -> None:
     survey = make_survey()
-    response = submit_all(client, survey, survey.channels[0].code, {**youth_answers(survey), "website": "http://spam"})
+    response = submit_all(
+        client, survey, survey.channels[0].code, {**youth_answers(survey), "website": "http://spam"}
+    )
     assert response.status_code == 200 and "Thank you" in response.get_data(as_text=True)
     assert count(session) == 0
 
 
-def test_too_fast_completion_discards_silently(database_url, tmp_path, make_survey, session) -> None:
+def test_too_fast_completion_discards_silently(
+    database_url, tmp_path, make_survey, session
+) -> None:
     app = create_app(app_config(database_url, tmp_path, MIN_COMPLETION_SECONDS=60))
     client = app.test_client()
     survey = make_survey()
     response = submit_all(client, survey, survey.channels[0].code, youth_answers(survey))
     assert response.status_code == 200 and "Thank you" in response.get_data(as_text=True)
-    forged = submit_all(client, survey, survey.channels[0].code, youth_answers(survey), {"nonce": "a" * 32, "started": "forged.token"})
+    forged = submit_all(
+        client,
+        survey,
+        survey.channels[0].code,
+        youth_answers(survey),
+        {"nonce": "a" * 32, "started": "forged.token"},
+    )
     assert forged.status_code == 200
     assert count(session) == 0
     app.extensions["engage.engine"].dispose()
 
 
-def test_rate_limit_keeps_answers_and_says_why(database_url, tmp_path, make_survey, session) -> None:
+def test_rate_limit_keeps_answers_and_says_why(
+    database_url, tmp_path, make_survey, session
+) -> None:
     app = create_app(app_config(database_url, tmp_path, SUBMIT_RATE_LIMIT="2 per minute"))
     client = app.test_client()
     survey = make_survey()
@@ -311,7 +397,12 @@ def test_rate_limit_keeps_answers_and_says_why(database_url, tmp_path, make_surv
 
 def test_response_appears_for_officer(client, make_survey, make_user, login, session) -> None:
     survey = make_survey()
-    submit_all(client, survey, survey.channels[0].code, youth_answers(survey, unsafe_reasons="The bus stop by the chippy"))
+    submit_all(
+        client,
+        survey,
+        survey.channels[0].code,
+        youth_answers(survey, unsafe_reasons="The bus stop by the chippy"),
+    )
     login(make_user(Role.ANALYST))
     listing = client.get(f"/surveys/{survey.id}/responses").get_data(as_text=True)
     response_id = session.scalar(select(Response.id))

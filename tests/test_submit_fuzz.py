@@ -17,11 +17,32 @@ def test_random_posts_never_500_or_partial(client, make_survey, session) -> None
     fields = [q.field_name for q in survey.questions]
     codes = sorted({o.code for q in survey.questions for o in q.options})
     pages = [str(s.id) for s in survey.sections] + ["", "x", "-1", "99999999999999999999"]
-    names = st.one_of(st.sampled_from(fields), st.text(max_size=12), st.sampled_from(["q0", "q-1", "q99999", "_page", "_action", "nonce", "started", "website"]))
-    values = st.one_of(st.sampled_from(codes), st.text(max_size=300), st.integers(-10**6, 10**6).map(str), st.sampled_from(["", "1e309", "NaN", "15.5", "prefer_not_to_say", "\x00", "\ud800".encode("utf-8", "surrogatepass").decode("utf-8", "replace")]))
+    names = st.one_of(
+        st.sampled_from(fields),
+        st.text(max_size=12),
+        st.sampled_from(["q0", "q-1", "q99999", "_page", "_action", "nonce", "started", "website"]),
+    )
+    values = st.one_of(
+        st.sampled_from(codes),
+        st.text(max_size=300),
+        st.integers(-(10**6), 10**6).map(str),
+        st.sampled_from(
+            [
+                "",
+                "1e309",
+                "NaN",
+                "15.5",
+                "prefer_not_to_say",
+                "\x00",
+                "\ud800".encode("utf-8", "surrogatepass").decode("utf-8", "replace"),
+            ]
+        ),
+    )
     form = st.dictionaries(names, st.one_of(values, st.lists(values, max_size=4)), max_size=25)
 
-    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
     @given(data=form, page=st.sampled_from(pages), keep_state=st.booleans())
     def post(data: dict, page: str, keep_state: bool) -> None:
         before = session.scalar(select(func.count()).select_from(Response))

@@ -16,7 +16,6 @@ class LoginForm(FlaskForm):
 ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
-
 class NewUserForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     email = EmailField("Email address", validators=[DataRequired(), Length(max=254)])

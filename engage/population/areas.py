@@ -9,7 +9,9 @@ import csv
 from functools import lru_cache
 from importlib import resources
 
-ATTRIBUTION = "Source: Office for National Statistics licensed under the Open Government Licence v.3.0"
+ATTRIBUTION = (
+    "Source: Office for National Statistics licensed under the Open Government Licence v.3.0"
+)
 
 # Named groups officers often pick together.
 AREA_GROUPS: dict[str, list[str]] = {

@@ -32,9 +32,7 @@ class SurveySettingsForm(FlaskForm):
         "The seven West Midlands authorities are E08000025 to E08000031.",
         validators=[DataRequired(message="Add at least one area."), Length(max=2000)],
     )
-    age_min = IntegerField(
-        "Youngest age", validators=[Optional(), NumberRange(min=0, max=120)]
-    )
+    age_min = IntegerField("Youngest age", validators=[Optional(), NumberRange(min=0, max=120)])
     age_max = IntegerField("Oldest age", validators=[Optional(), NumberRange(min=0, max=120)])
     opens_on = DateField("Opens on", validators=[Optional()])
     closes_on = DateField("Closes on", validators=[Optional()])
@@ -117,6 +115,9 @@ class PaperResponseForm(FlaskForm):
     mode = SelectField(
         "How it was collected",
         choices=choices(
-            [(Mode.PAPER.value, Mode.PAPER.label), (Mode.FACE_TO_FACE.value, Mode.FACE_TO_FACE.label)]
+            [
+                (Mode.PAPER.value, Mode.PAPER.label),
+                (Mode.FACE_TO_FACE.value, Mode.FACE_TO_FACE.label),
+            ]
         ),
     )

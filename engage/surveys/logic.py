@@ -163,7 +163,9 @@ def parse_answer(question: Question, values: list[str]) -> Parsed | None:
         codes = list(dict.fromkeys(values))
         _check_codes(question, codes)
         if PREFER_NOT_TO_SAY in codes and len(codes) > 1:
-            raise ValueError("You chose 'Prefer not to say' and other answers. Choose one or the other.")
+            raise ValueError(
+                "You chose 'Prefer not to say' and other answers. Choose one or the other."
+            )
         return Parsed(codes=tuple(codes))
     if kind is Kind.TEXT:
         if len(values) > 1:
@@ -184,7 +186,9 @@ def _parse_number(question: Question, values: list[str]) -> Parsed | None:
     prefer_not = question.prefer_not_option and PREFER_NOT_TO_SAY in values
     numbers = [v for v in values if v != PREFER_NOT_TO_SAY]
     if prefer_not and numbers:
-        raise ValueError("You gave a number and chose 'Prefer not to say'. Choose one or the other.")
+        raise ValueError(
+            "You gave a number and chose 'Prefer not to say'. Choose one or the other."
+        )
     if prefer_not:
         return Parsed(codes=(PREFER_NOT_TO_SAY,))
     if len(numbers) > 1:
@@ -195,7 +199,7 @@ def _parse_number(question: Question, values: list[str]) -> Parsed | None:
     if question.demographic == "age" and not number.is_integer():
         raise ValueError("Enter your age in whole years, like 15.")
     low, high = question.min_value, question.max_value
-    if low is not None and number < low or high is not None and number > high:
+    if (low is not None and number < low) or (high is not None and number > high):
         raise ValueError(f"Enter a number between {_fmt(low)} and {_fmt(high)}.")
     return Parsed(number=number)
 

@@ -126,9 +126,7 @@ class Survey(Base):
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
-    copied_from_id: Mapped[int | None] = mapped_column(
-        ForeignKey("survey.id", ondelete="SET NULL")
-    )
+    copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("survey.id", ondelete="SET NULL"))
 
     areas: Mapped[list[SurveyArea]] = relationship(
         back_populates="survey", cascade="all, delete-orphan", order_by="SurveyArea.area_code"

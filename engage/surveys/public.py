@@ -43,7 +43,10 @@ def _load(code: str) -> tuple[Survey, Channel]:
     problem = services.accepting_problem(survey, channel, services.today())
     if problem:
         raise NotAccepting(problem)
-    if channel.cap is not None and services.channel_counts(session, survey.id).get(channel.id, 0) >= channel.cap:
+    if (
+        channel.cap is not None
+        and services.channel_counts(session, survey.id).get(channel.id, 0) >= channel.cap
+    ):
         raise NotAccepting("This link has reached the number of responses it was set up for.")
     return survey, channel
 
@@ -74,7 +77,9 @@ def step(code: str) -> ResponseReturnValue:
     form = request.form
     state = {"nonce": form.get("nonce", ""), "started": form.get("started", "")}
     if len(state["nonce"]) != NONCE_BYTES * 2 or not state["started"]:
-        raise InvalidInput("This form is missing parts we need. Go back to the start and try again.")
+        raise InvalidInput(
+            "This form is missing parts we need. Go back to the start and try again."
+        )
     try:
         raw = logic.collect_raw(survey, dict(form.lists()))
         current = services.find_section(survey, int(form.get("_page", "")))
@@ -94,7 +99,9 @@ def step(code: str) -> ResponseReturnValue:
         return _render_page(survey, channel, target, pruned, {}, state)
 
     if current not in visible:
-        raise InvalidInput("That page does not apply to your earlier answers. Go back and try again.")
+        raise InvalidInput(
+            "That page does not apply to your earlier answers. Go back and try again."
+        )
     checked = logic.check_questions(logic.visible_questions(current, pruned), pruned)
     if checked.errors:
         return _render_page(survey, channel, current, pruned, checked.errors, state), 422
@@ -128,7 +135,10 @@ def _submit(
         # Discarded silently: a bot learns nothing from the reply.
         return render_template("public/thanks.html", survey=survey, channel=channel)
     if not _within_rate_limit():
-        notice = "Lots of answers have come from your connection in the last minute. Wait a minute, then press Submit again. Your answers are still here."
+        notice = (
+            "Lots of answers have come from your connection in the last minute. "
+            "Wait a minute, then press Submit again. Your answers are still here."
+        )
         last = logic.visible_sections(survey, raw)[-1]
         return _render_page(survey, channel, last, raw, {}, state, notice=notice), 429
 
@@ -141,7 +151,10 @@ def _submit(
     except OperationalError:
         session.rollback()
         log.warning("submission not stored for survey %s: database unavailable", survey.id)
-        notice = "We could not save your answers just now, so nothing was stored. Please press Submit again in a moment. Your answers are still here."
+        notice = (
+            "We could not save your answers just now, so nothing was stored. "
+            "Please press Submit again in a moment. Your answers are still here."
+        )
         last = logic.visible_sections(survey, raw)[-1]
         return _render_page(survey, channel, last, raw, {}, state, notice=notice), 503
     return render_template("public/thanks.html", survey=survey, channel=channel)

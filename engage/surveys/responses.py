@@ -105,7 +105,9 @@ def get_response(session: Session, survey: Survey, response_id: str) -> Response
     return response
 
 
-def list_response_ids(session: Session, survey_id: int, *, limit: int, offset: int) -> list[Response]:
+def list_response_ids(
+    session: Session, survey_id: int, *, limit: int, offset: int
+) -> list[Response]:
     # Ordered by random id, not arrival: the list must not reveal who answered when.
     return list(
         session.scalars(
@@ -147,7 +149,13 @@ def responses_frame(session: Session, survey: Survey) -> pd.DataFrame:
     )
     answers = pd.DataFrame(
         session.execute(
-            select(Answer.response_id, Answer.question_id, Answer.option_code, Answer.text_value, Answer.number_value)
+            select(
+                Answer.response_id,
+                Answer.question_id,
+                Answer.option_code,
+                Answer.text_value,
+                Answer.number_value,
+            )
             .join(Response, Response.id == Answer.response_id)
             .where(Response.survey_id == survey.id)
         ).all(),
@@ -179,10 +187,13 @@ def _column_for(question: Question, subset: pd.DataFrame) -> pd.Series:
         prefer_not = indexed["option_code"] == PREFER_NOT_TO_SAY
         numbers[prefer_not] = "Prefer not to say"
         return numbers.map(lambda v: int(v) if isinstance(v, float) and v.is_integer() else v)
-    mapped = indexed["option_code"].map(lambda c: labels.get(c, c))
     if kind is Kind.MULTI:
-        return mapped.groupby(level=0).agg("; ".join)
-    return mapped
+        # In the order the options appear on the page, whatever order they were ticked.
+        order = {o.code: n for n, o in enumerate(question.options)}
+        ranked = indexed["option_code"].map(lambda c: order.get(c, len(order)))
+        ordered = indexed.assign(rank=ranked).sort_values("rank")["option_code"]
+        return ordered.map(lambda c: labels.get(c, c)).groupby(level=0).agg("; ".join)
+    return indexed["option_code"].map(lambda c: labels.get(c, c))
 
 
 # Spreadsheet programs treat cells starting with these as formulas (CSV injection).

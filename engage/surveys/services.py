@@ -76,9 +76,7 @@ def get_survey(session: Session, survey_id: int) -> Survey:
 
 def list_surveys(session: Session) -> list[tuple[Survey, int]]:
     counts = (
-        select(Response.survey_id, func.count().label("n"))
-        .group_by(Response.survey_id)
-        .subquery()
+        select(Response.survey_id, func.count().label("n")).group_by(Response.survey_id).subquery()
     )
     rows = session.execute(
         select(Survey, func.coalesce(counts.c.n, 0))
@@ -89,13 +87,14 @@ def list_surveys(session: Session) -> list[tuple[Survey, int]]:
 
 
 def response_count(session: Session, survey_id: int) -> int:
-    return int(
-        session.scalar(select(func.count()).where(Response.survey_id == survey_id)) or 0
-    )
+    return int(session.scalar(select(func.count()).where(Response.survey_id == survey_id)) or 0)
 
 
 def has_responses(session: Session, survey_id: int) -> bool:
-    return session.scalar(select(Response.id).where(Response.survey_id == survey_id).limit(1)) is not None
+    return (
+        session.scalar(select(Response.id).where(Response.survey_id == survey_id).limit(1))
+        is not None
+    )
 
 
 def ensure_questions_editable(session: Session, survey: Survey) -> None:
@@ -225,7 +224,11 @@ def accepting_problem(survey: Survey, channel: Channel | None, on: date) -> str 
 
 
 def add_section(
-    session: Session, survey: Survey, title: str, intro: str = "", condition: dict[str, Any] | None = None
+    session: Session,
+    survey: Survey,
+    title: str,
+    intro: str = "",
+    condition: dict[str, Any] | None = None,
 ) -> Section:
     ensure_questions_editable(session, survey)
     title = title.strip()
@@ -240,7 +243,12 @@ def add_section(
 
 
 def update_section(
-    session: Session, survey: Survey, section: Section, title: str, intro: str, condition: dict[str, Any] | None
+    session: Session,
+    survey: Survey,
+    section: Section,
+    title: str,
+    intro: str,
+    condition: dict[str, Any] | None,
 ) -> None:
     ensure_questions_editable(session, survey)
     if not title.strip():
@@ -312,7 +320,9 @@ def slugify(text: str) -> str:
     return slug
 
 
-def add_question(session: Session, survey: Survey, section: Section, spec: QuestionSpec) -> Question:
+def add_question(
+    session: Session, survey: Survey, section: Section, spec: QuestionSpec
+) -> Question:
     ensure_questions_editable(session, survey)
     resolved = _resolve_condition(survey, section, spec.condition)
     question = Question(survey_id=survey.id, position=len(section.questions))
@@ -323,7 +333,9 @@ def add_question(session: Session, survey: Survey, section: Section, spec: Quest
     return question
 
 
-def update_question(session: Session, survey: Survey, question: Question, spec: QuestionSpec) -> None:
+def update_question(
+    session: Session, survey: Survey, question: Question, spec: QuestionSpec
+) -> None:
     ensure_questions_editable(session, survey)
     resolved = _resolve_condition(survey, question.section, spec.condition)
     if resolved[0] == question.id:
@@ -377,14 +389,20 @@ def _fill_question(survey: Survey, question: Question, spec: QuestionSpec) -> No
             raise InvalidInput("Two options have the same code; make each option different.")
         for code, label in options:
             if not code or len(code) > 60 or not label.strip():
-                raise InvalidInput("Every option needs a label (and a code of at most 60 characters).")
+                raise InvalidInput(
+                    "Every option needs a label (and a code of at most 60 characters)."
+                )
         if kind is Kind.RATING and not all(code.isdigit() for code in codes):
             raise InvalidInput("Rating points must have numbers as codes, e.g. '1 | Very unsafe'.")
     elif options:
         raise InvalidInput("Only choice and rating questions have options.")
     if spec.max_length is not None and spec.max_length < 1:
         raise InvalidInput("The maximum length must be at least 1 character.")
-    if spec.min_value is not None and spec.max_value is not None and spec.min_value > spec.max_value:
+    if (
+        spec.min_value is not None
+        and spec.max_value is not None
+        and spec.min_value > spec.max_value
+    ):
         raise InvalidInput("The smallest number must not be above the largest.")
     question.key = key
     question.kind = kind.value
@@ -398,7 +416,8 @@ def _fill_question(survey: Survey, question: Question, spec: QuestionSpec) -> No
     question.demographic = spec.demographic
     existing = {o.code: o for o in question.options}
     question.options = [
-        _option(existing.get(code), code, label.strip(), n) for n, (code, label) in enumerate(options)
+        _option(existing.get(code), code, label.strip(), n)
+        for n, (code, label) in enumerate(options)
     ]
 
 
@@ -412,7 +431,9 @@ def _option(existing: Option | None, code: str, label: str, position: int) -> Op
 Condition = tuple[int | None, str | None, str | None]
 
 
-def _resolve_condition(survey: Survey, section: Section, condition: dict[str, Any] | None) -> Condition:
+def _resolve_condition(
+    survey: Survey, section: Section, condition: dict[str, Any] | None
+) -> Condition:
     """Check a condition and return (question id, operator, value).
 
     Conditions must point at a question on an earlier page, so pages work without JavaScript.
@@ -422,7 +443,9 @@ def _resolve_condition(survey: Survey, section: Section, condition: dict[str, An
     ref = condition["question"]
     source = next((q for q in survey.questions if q.key == ref or str(q.id) == str(ref)), None)
     if source is None:
-        raise InvalidInput(f"The condition refers to a question '{ref}' that is not in this survey.")
+        raise InvalidInput(
+            f"The condition refers to a question '{ref}' that is not in this survey."
+        )
     if source.section.position >= section.position:
         raise InvalidInput(
             "A condition must depend on a question on an earlier page, so the page can be "
@@ -469,7 +492,10 @@ def _check_order(survey: Survey, position_by_section: dict[int, int]) -> None:
     for section in survey.sections:
         for item in [section, *section.questions]:
             ref = item.condition_question_id
-            if ref is not None and position_by_section[section_of[ref]] >= position_by_section[section.id]:
+            if (
+                ref is not None
+                and position_by_section[section_of[ref]] >= position_by_section[section.id]
+            ):
                 raise Conflict("That move would put a page before the question its condition uses.")
 
 
@@ -539,10 +565,14 @@ def _sync_area_question(session: Session, survey: Survey) -> None:
     if question is None or has_responses(session, survey.id):
         return
     names = area_names()
-    tail = [(o.code, o.label) for o in question.options if o.code in ("elsewhere", PREFER_NOT_TO_SAY)]
+    tail = [
+        (o.code, o.label) for o in question.options if o.code in ("elsewhere", PREFER_NOT_TO_SAY)
+    ]
     existing = {o.code: o for o in question.options}
     wanted = [(c, names.get(c, c)) for c in survey.area_codes] + tail
-    question.options = [_option(existing.get(c), c, label, n) for n, (c, label) in enumerate(wanted)]
+    question.options = [
+        _option(existing.get(c), c, label, n) for n, (c, label) in enumerate(wanted)
+    ]
 
 
 def survey_to_spec(survey: Survey) -> list[dict[str, Any]]:

@@ -9,12 +9,14 @@ from typing import Any
 import segno
 from flask import (
     Blueprint,
-    Response as FlaskResponse,
     flash,
     redirect,
     render_template,
     request,
     url_for,
+)
+from flask import (
+    Response as FlaskResponse,
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -77,7 +79,10 @@ def new() -> ResponseReturnValue:
         db = get_session()
         try:
             survey = services.create_survey(
-                db, _settings_from(form), created_by_id=current_user.id, starter=form.starter.data or ""
+                db,
+                _settings_from(form),
+                created_by_id=current_user.id,
+                starter=form.starter.data or "",
             )
         except InvalidInput as exc:
             _show_error(form, exc)
@@ -109,7 +114,9 @@ def _overview_context(db: Any, survey: Survey) -> dict[str, Any]:
         "by_mode": {Mode(k).label: int(v) for k, v in by_mode.items()},
         "areas": [(code, names.get(code, code)) for code in survey.area_codes],
         "channel_counts": services.channel_counts(db, survey.id),
-        "problems": services.publish_problems(survey) if survey.status == Status.DRAFT.value else [],
+        "problems": services.publish_problems(survey)
+        if survey.status == Status.DRAFT.value
+        else [],
         "locked": services.has_responses(db, survey.id),
     }
 
@@ -217,7 +224,12 @@ def edit_section(survey_id: int, section_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             services.update_section(
-                db, survey, section, form.title.data or "", form.intro.data or "", _condition_from(form)
+                db,
+                survey,
+                section,
+                form.title.data or "",
+                form.intro.data or "",
+                _condition_from(form),
             )
         except EngageError as exc:
             _show_error(form, exc)
@@ -225,7 +237,9 @@ def edit_section(survey_id: int, section_id: int) -> ResponseReturnValue:
             db.commit()
             return redirect(url_for("surveys.questions", survey_id=survey.id))
     status = 422 if form.is_submitted() else 200
-    return render_template("surveys/section.html", survey=survey, section=section, form=form), status
+    return render_template(
+        "surveys/section.html", survey=survey, section=section, form=form
+    ), status
 
 
 @bp.post("/<int:survey_id>/sections/<int:section_id>/<action>")
@@ -264,7 +278,9 @@ def _spec_from(form: QuestionForm, existing: Question | None) -> services.Questi
         text=form.text.data or "",
         hint=form.hint.data or "",
         required=bool(form.required.data),
-        options=services.options_from_lines(form.options.data or "") if Kind(kind).has_options else [],
+        options=services.options_from_lines(form.options.data or "")
+        if Kind(kind).has_options
+        else [],
         max_length=form.max_length.data,
         min_value=form.min_value.data,
         max_value=form.max_value.data,
@@ -290,7 +306,9 @@ def new_question(survey_id: int, section_id: int) -> ResponseReturnValue:
             _show_error(form, exc)
         else:
             db.commit()
-            return redirect(url_for("surveys.questions", survey_id=survey.id) + f"#section-{section.id}")
+            return redirect(
+                url_for("surveys.questions", survey_id=survey.id) + f"#section-{section.id}"
+            )
     status = 422 if form.is_submitted() else 200
     return render_template(
         "surveys/question.html", survey=survey, section=section, form=form, question=None
@@ -322,7 +340,11 @@ def edit_question(survey_id: int, question_id: int) -> ResponseReturnValue:
             return redirect(url_for("surveys.questions", survey_id=survey.id) + f"#q-{question.id}")
     status = 422 if form.is_submitted() else 200
     return render_template(
-        "surveys/question.html", survey=survey, section=question.section, form=form, question=question
+        "surveys/question.html",
+        survey=survey,
+        section=question.section,
+        form=form,
+        question=question,
     ), status
 
 
@@ -431,7 +453,9 @@ def response_list(survey_id: int) -> ResponseReturnValue:
     db = get_session()
     survey = services.get_survey(db, survey_id)
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    rows = responses.list_response_ids(db, survey.id, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    rows = responses.list_response_ids(
+        db, survey.id, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
     total = services.response_count(db, survey.id)
     return render_template(
         "surveys/responses.html",
@@ -458,7 +482,11 @@ def response_detail(survey_id: int, response_id: str) -> ResponseReturnValue:
         if given:
             items.append((question, _display(question, given)))
     return render_template(
-        "surveys/response.html", survey=survey, response=response, items=items, mode=Mode(response.mode)
+        "surveys/response.html",
+        survey=survey,
+        response=response,
+        items=items,
+        mode=Mode(response.mode),
     )
 
 
@@ -470,7 +498,11 @@ def _display(question: Question, answers: list[Any]) -> str:
         if a.option_code:
             values.append(question.option_label(a.option_code))
         elif a.number_value is not None:
-            values.append(str(int(a.number_value)) if float(a.number_value).is_integer() else str(a.number_value))
+            values.append(
+                str(int(a.number_value))
+                if float(a.number_value).is_integer()
+                else str(a.number_value)
+            )
     return "; ".join(values)
 
 
@@ -495,10 +527,20 @@ def key_in_response(survey_id: int) -> ResponseReturnValue:
         if not errors:
             channel = services.get_channel(survey, form.channel.data or 0)
             responses.record_response(
-                db, survey, channel, checked.answers, on=services.today(), nonce=None, mode=Mode(form.mode.data)
+                db,
+                survey,
+                channel,
+                checked.answers,
+                on=services.today(),
+                nonce=None,
+                mode=Mode(form.mode.data),
             )
             db.commit()
-            note = f" {len(dropped)} answers to questions that did not apply were left out." if dropped else ""
+            note = (
+                f" {len(dropped)} answers to questions that did not apply were left out."
+                if dropped
+                else ""
+            )
             flash(f"Response recorded as {Mode(form.mode.data).label.lower()}.{note}")
             return redirect(url_for("surveys.key_in_response", survey_id=survey.id))
     status = 422 if form.is_submitted() else 200
