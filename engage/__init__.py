@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from engage import db
 from engage.config import load_settings
 from engage.errors import register_error_handlers
-from engage.extensions import csrf, limiter, login_manager
+from engage.extensions import csrf, login_manager, make_limiter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,13 +42,16 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])  # type: ignore[method-assign]
     app.config.setdefault("RATELIMIT_ENABLED", True)
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", "engage")
 
     db.init_app(app)
     from engage.surveys.public import check_body_encoding
 
     app.before_request(check_body_encoding)  # before CSRF reads the form
     csrf.init_app(app)
+    limiter = make_limiter(app.config["RATELIMIT_STORAGE_URI"], app.config["RATELIMIT_KEY_PREFIX"])
     limiter.init_app(app)
+    app.extensions["engage.limiter"] = limiter
     _init_login(app)
     _register_blueprints(app)
     register_error_handlers(app)

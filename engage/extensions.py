@@ -15,4 +15,14 @@ def _client_key() -> str:
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
-limiter = Limiter(key_func=_client_key, default_limits=[], headers_enabled=False)
+
+
+def make_limiter(storage_uri: str, key_prefix: str) -> Limiter:
+    """One Limiter per app, so each app (and each test) has its own storage."""
+    return Limiter(
+        key_func=_client_key,
+        storage_uri=storage_uri,
+        key_prefix=key_prefix,
+        default_limits=[],
+        headers_enabled=False,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 
 import pytest
@@ -12,7 +13,7 @@ from engage import create_app
 from engage.auth.roles import Role
 from engage.surveys import services
 from engage.surveys.models import Answer, Response, Status, SubmissionReceipt
-from tests.conftest import app_config
+from tests.conftest import app_config, require
 from tests.helpers import question, start_form, submit_all, youth_answers
 
 
@@ -381,7 +382,9 @@ def test_too_fast_completion_discards_silently(
 def test_rate_limit_keeps_answers_and_says_why(
     database_url, tmp_path, make_survey, session
 ) -> None:
-    app = create_app(app_config(database_url, tmp_path, SUBMIT_RATE_LIMIT="2 per minute"))
+    app = create_app(
+        app_config(database_url, tmp_path, SUBMIT_RATE_LIMIT="2 per minute", RATELIMIT_ENABLED=True)
+    )
     client = app.test_client()
     survey = make_survey()
     code = survey.channels[0].code
@@ -410,3 +413,37 @@ def test_response_appears_for_officer(client, make_survey, make_user, login, ses
     detail = client.get(f"/surveys/{survey.id}/responses/{response_id}").get_data(as_text=True)
     assert "The bus stop by the chippy" in detail
     assert "Asian or Asian British: Pakistani" in detail
+
+
+def test_rate_limit_can_be_shared_through_redis(
+    database_url, tmp_path, make_survey, session
+) -> None:
+    import uuid
+
+    import redis
+
+    url = os.environ.get("ENGAGE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+        reachable = True
+    except redis.exceptions.ConnectionError:
+        reachable = False
+    require(reachable, f"Redis is not reachable at {url}")
+    prefix = f"engage-test-{uuid.uuid4().hex}"
+    extra = {
+        "SUBMIT_RATE_LIMIT": "1 per minute",
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": url,
+        "RATELIMIT_KEY_PREFIX": prefix,
+    }
+    first_worker = create_app(app_config(database_url, tmp_path, **extra))
+    second_worker = create_app(app_config(database_url, tmp_path, **extra))
+    survey = make_survey()
+    code = survey.channels[0].code
+    ok = submit_all(first_worker.test_client(), survey, code, youth_answers(survey))
+    assert ok.status_code == 200
+    limited = submit_all(second_worker.test_client(), survey, code, youth_answers(survey))
+    assert limited.status_code == 429  # the second worker sees the first worker's count
+    assert count(session) == 1
+    for app in (first_worker, second_worker):
+        app.extensions["engage.engine"].dispose()

@@ -21,7 +21,6 @@ from sqlalchemy.exc import OperationalError
 from engage.auth.access import public
 from engage.db import get_session
 from engage.errors import InvalidInput, NotAccepting, NotFound
-from engage.extensions import limiter
 from engage.surveys import logic, services
 from engage.surveys.models import Channel, Section, Survey
 from engage.surveys.responses import record_response
@@ -174,8 +173,11 @@ def _looks_like_a_bot(started: str) -> bool:
 def _within_rate_limit() -> bool:
     if not current_app.config.get("RATELIMIT_ENABLED", True):
         return True
+    limiter = current_app.extensions["engage.limiter"]
     item = parse_limit(current_app.config["SUBMIT_RATE_LIMIT"])
-    return bool(limiter.limiter.hit(item, "submit", request.remote_addr or "unknown"))
+    prefix = current_app.config["RATELIMIT_KEY_PREFIX"]
+    # The client address is only a key in the limiter's expiring storage; never stored or logged.
+    return bool(limiter.limiter.hit(item, prefix, "submit", request.remote_addr or "unknown"))
 
 
 def check_body_encoding() -> None:
