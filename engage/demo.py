@@ -97,7 +97,7 @@ class DemoResult:
 
 @dataclass(frozen=True)
 class Schedule:
-    """Relative chance of a response on each day: a weekly rhythm plus bursts after visits or posts."""
+    """Relative chance of a response on a day: a weekly rhythm plus bursts after visits or posts."""
 
     weekdays: tuple[float, float, float, float, float, float, float]  # Monday .. Sunday
     bursts: tuple[int, ...] = ()  # days after opening (moved to the next weekday)
@@ -151,11 +151,11 @@ DUDLEY_YOUNG = {
     "asian_bangladeshi": 0.5, "asian_chinese": 0.4, "asian_other": 0.7, "black_caribbean": 1.4,
     "black_african": 1, "black_other": 0.4, "other_arab": 0.2, "other_any": 0.5,
 }  # fmt: skip
-ONLINE_YOUNG = {
-    "white_british": 64, "white_irish": 0.6, "white_gypsy_traveller": 0.1, "white_roma": 0.1,
+ONLINE_YOUNG = {  # Instagram and the web link reach further than Dudley
+    "white_british": 68, "white_irish": 0.6, "white_gypsy_traveller": 0.1, "white_roma": 0.1,
     "white_other": 3.5, "mixed_white_black_caribbean": 3.5, "mixed_white_black_african": 0.5,
-    "mixed_white_asian": 1.5, "mixed_other": 1.2, "asian_indian": 6.5, "asian_pakistani": 5.5,
-    "asian_bangladeshi": 1.2, "asian_chinese": 1, "asian_other": 1.5, "black_caribbean": 2.5,
+    "mixed_white_asian": 1.5, "mixed_other": 1.2, "asian_indian": 6.5, "asian_pakistani": 4,
+    "asian_bangladeshi": 0.8, "asian_chinese": 1, "asian_other": 1.5, "black_caribbean": 2.5,
     "black_african": 3, "black_other": 0.8, "other_arab": 0.5, "other_any": 1,
 }  # fmt: skip
 MOSQUE_YOUNG = {
@@ -163,9 +163,9 @@ MOSQUE_YOUNG = {
     "black_african": 5, "asian_indian": 4, "mixed_other": 2, "mixed_white_asian": 1,
 }  # fmt: skip
 OUTREACH_YOUNG = {
-    "white_british": 46, "white_other": 4, "white_gypsy_traveller": 1,
+    "white_british": 50, "white_other": 4, "white_gypsy_traveller": 1,
     "mixed_white_black_caribbean": 11, "mixed_other": 3, "black_caribbean": 11,
-    "black_african": 7, "black_other": 3, "asian_pakistani": 8, "asian_bangladeshi": 2,
+    "black_african": 7, "black_other": 3, "asian_pakistani": 6, "asian_bangladeshi": 1.5,
     "asian_indian": 2, "other_any": 2,
 }  # fmt: skip
 DUDLEY_ADULT = {
@@ -197,7 +197,7 @@ YOUTH = Plan(
     share=0.6,
     reach={
         "Web link": Reach(
-            share=0.17,
+            share=0.18,
             ages={(13, 15): 0.12, (16, 18): 0.36, (19, 25): 0.52},
             female=0.56,
             ethnic=ONLINE_YOUNG,
@@ -212,8 +212,15 @@ YOUTH = Plan(
             ethnic=DUDLEY_YOUNG,
             areas=DUDLEY_LOCAL_AREAS,
             # Two assemblies with time to fill it in: almost all responses come then.
-            schedule=Schedule((0.15, 0.15, 0.15, 0.15, 0.15, 0.02, 0.02), bursts=(3, 11), burst_size=6),
-            themes={"bullying": 2.2, "social_media": 1.8, "school_teaching": 1.6, "mental_health": 1.3},
+            schedule=Schedule(
+                (0.15, 0.15, 0.15, 0.15, 0.15, 0.02, 0.02), bursts=(3, 11), burst_size=6
+            ),
+            themes={
+                "bullying": 2.2,
+                "social_media": 1.8,
+                "school_teaching": 1.6,
+                "mental_health": 1.3,
+            },
             fear=-0.05,
         ),
         "Youth club (Brierley Hill)": Reach(
@@ -223,31 +230,45 @@ YOUTH = Plan(
             ethnic=DUDLEY_YOUNG,
             areas=DUDLEY_LOCAL_AREAS,
             schedule=Schedule((0.1, 1.5, 0.1, 1.5, 0.3, 0.05, 0.05)),  # club nights Tue and Thu
-            themes={"nothing_to_do": 2.5, "peer_pressure": 1.5, "gangs": 1.3, "policing_absent": 1.3},
+            themes={
+                "nothing_to_do": 2.5,
+                "peer_pressure": 1.5,
+                "gangs": 1.3,
+                "policing_absent": 1.3,
+            },
             distrust=0.1,
             paper=0.35,
         ),
         "Instagram": Reach(
-            share=0.30,
+            share=0.32,
             ages={(15, 15): 0.04, (16, 17): 0.26, (18, 21): 0.42, (22, 25): 0.28},
             female=0.61,
             ethnic=ONLINE_YOUNG,
             areas=ONLINE_YOUNG_AREAS,
             schedule=Schedule((1, 1, 1, 1, 1, 0.8, 0.8), bursts=(1, 9, 16), burst_size=3),
             themes={
-                "social_media": 2, "mental_health": 1.5, "girls_harassment": 1.6,
-                "money_jobs": 1.5, "media_image": 1.5,
-            },  # fmt: skip
+                "social_media": 2,
+                "mental_health": 1.5,
+                "girls_harassment": 1.6,
+                "money_jobs": 1.5,
+                "media_image": 1.5,
+            },
             distrust=0.15,
         ),
         "Mosque youth group": Reach(
-            share=0.08,
+            share=0.05,
             ages={(12, 13): 0.12, (14, 15): 0.23, (16, 17): 0.33, (18, 21): 0.32},
             female=0.3,
             ethnic=MOSQUE_YOUNG,
             areas={DUDLEY: 55, SANDWELL: 30, BIRMINGHAM: 10, "elsewhere": 5},
             schedule=Schedule((0.2, 0.2, 0.2, 0.2, 1.5, 1.0, 1.2), bursts=(6,), burst_size=3),
-            themes={"racism": 3, "stop_search": 2.2, "police_trust": 1.5, "media_image": 2, "family": 1.3},
+            themes={
+                "racism": 3,
+                "stop_search": 2.2,
+                "police_trust": 1.5,
+                "media_image": 2,
+                "family": 1.3,
+            },
             distrust=0.4,
             fear=0.05,
             muslim=0.96,
@@ -258,14 +279,23 @@ YOUTH = Plan(
             female=0.3,
             ethnic=OUTREACH_YOUNG,
             areas={
-                DUDLEY: 50, SANDWELL: 22, WOLVERHAMPTON: 10, WALSALL: 10, BIRMINGHAM: 6,
+                DUDLEY: 50,
+                SANDWELL: 22,
+                WOLVERHAMPTON: 10,
+                WALSALL: 10,
+                BIRMINGHAM: 6,
                 "elsewhere": 2,
-            },  # fmt: skip
+            },
             schedule=Schedule((0.3, 0.8, 0.3, 0.8, 1.2, 1.2, 0.1)),
             themes={
-                "county_lines": 3, "gangs": 2, "knives": 2, "stop_search": 2, "money_jobs": 2,
-                "school_exclusion": 2.5, "drugs_alcohol": 1.5,
-            },  # fmt: skip
+                "county_lines": 3,
+                "gangs": 2,
+                "knives": 2,
+                "stop_search": 2,
+                "money_jobs": 2,
+                "school_exclusion": 2.5,
+                "drugs_alcohol": 1.5,
+            },
             distrust=0.55,
             fear=0.08,
         ),
@@ -292,7 +322,9 @@ PARENTS = Plan(
             female=0.62,
             ethnic=DUDLEY_ADULT,
             areas={DUDLEY: 90, SANDWELL: 8, "elsewhere": 2},
-            schedule=Schedule((0.05, 0.05, 0.05, 0.05, 0.05, 0.01, 0.01), bursts=(9,), burst_size=10),
+            schedule=Schedule(
+                (0.05, 0.05, 0.05, 0.05, 0.05, 0.01, 0.01), bursts=(9,), burst_size=10
+            ),
             themes={"school_teaching": 2, "social_media": 1.5, "bullying": 1.8, "where_help": 1.5},
         ),
         "Facebook": Reach(
@@ -352,7 +384,8 @@ RELIGION_BY_ETHNIC: dict[str, dict[str, float]] = {
     "white_irish": {"christian": 70, "no_religion": 28, "other_religion": 2},
     "white_gypsy_traveller": {"christian": 80, "no_religion": 18, "other_religion": 2},
     "white_roma": {"christian": 75, "no_religion": 20, "muslim": 5},
-    "white_other": {"christian": 58, "no_religion": 32, "muslim": 6, "jewish": 1, "other_religion": 3},
+    "white_other": {"christian": 58, "no_religion": 32, "muslim": 6, "jewish": 1,
+                    "other_religion": 3},
     "mixed_white_black_caribbean": {"no_religion": 55, "christian": 38, "muslim": 3,
                                     "other_religion": 4},
     "mixed_white_black_african": {"christian": 48, "no_religion": 38, "muslim": 12,
@@ -435,7 +468,7 @@ THEMES: dict[str, Theme] = {
         youth_bad=(
             "{place} is dead dodgy {time}.",
             "The park by ours has no lights so no one goes through it {time}.",
-            "Bus stops are the worst, you're just stood there waiting and anyone can come up to you.",
+            "Bus stops are the worst, you're just stood there and anyone can come up to you.",
             "There's certain areas you just don't go in if you're not from there.",
             "The underpass near {place} stinks and people hang about in it.",
             "Town centre on a Friday night is not somewhere you want to be.",
@@ -461,9 +494,9 @@ THEMES: dict[str, Theme] = {
         short_bad=("gangs", "postcode stuff", "olders using younger kids"),
         short_ask=("mentors who've been there", "stop kids getting pulled in"),
         youth_bad=(
-            "There's gangs round here and if you live on the wrong side you can't go certain places.",
+            "There's gangs round here, if you live on the wrong side you can't go certain places.",
             "Olders get younger kids to do stuff for them.",
-            "Everyone knows who's in what group, if you're seen with the wrong people you're a target.",
+            "Everyone knows who's in what group, if you're seen with the wrong lot you're a target",
             "Lads from {estate} come over and start on people.",
         ),
         youth_ask=(
@@ -473,7 +506,7 @@ THEMES: dict[str, Theme] = {
         ),
         adult_bad=(
             "There are gangs using the kids round here and everyone knows it.",
-            "I've seen older lads hanging round outside the school gates waiting for the young ones.",
+            "I've seen older lads hanging round the school gates waiting for the young ones.",
             "{son} has friends who have been pulled into a gang and it frightens me.",
         ),
         adult_ask=(
@@ -497,7 +530,7 @@ THEMES: dict[str, Theme] = {
         ),
         adult_bad=(
             "Young lads on bikes delivering drugs all day long {at_place}.",
-            "I'm worried about county lines, {kid} has been getting messages from people we don't know.",
+            "I'm worried about county lines, {kid} gets messages from people we don't know.",
             "Kids going missing for days and coming back with cash, it's obvious what's going on.",
         ),
         adult_ask=(
@@ -537,9 +570,9 @@ THEMES: dict[str, Theme] = {
         short_ask=("take fight videos down", "online safety"),
         youth_bad=(
             "Beefs start on snap and then it turns into fights in real life.",
-            "People post drill videos calling each other out and then someone has to prove themselves.",
+            "People post drill videos calling each other out, then someone has to prove it.",
             "Fights get filmed and put on TikTok, everyone wants to be in the video.",
-            "You get added to group chats where they're sharing videos of people getting beaten up.",
+            "You get added to group chats where they share videos of people getting beaten up.",
             "People can see where you are on snap map so they know where to find you.",
         ),
         youth_ask=(
@@ -547,7 +580,7 @@ THEMES: dict[str, Theme] = {
             "Teach people how to deal with stuff online before it turns into real life.",
         ),
         adult_bad=(
-            "Everything starts on social media now, an argument online becomes a fight at the school gates.",
+            "It all starts on social media, a row online becomes a fight at the school gates.",
             "{kid} sees fights and worse on TikTok every day and thinks it's normal.",
             "These drill videos glamorise carrying knives.",
         ),
@@ -609,7 +642,7 @@ THEMES: dict[str, Theme] = {
         short_ask=("stop searching us for nothing", "fair stop and search"),
         youth_bad=(
             "Police stop and search us for nothing just because we're in a group.",
-            "I got searched on the way home from college and they found nothing, it was embarrassing.",
+            "I got searched on the way home from college and they found nothing, so embarrassing.",
             "They always stop the Black and Asian boys, never the white kids.",
         ),
         youth_ask=(
@@ -617,7 +650,7 @@ THEMES: dict[str, Theme] = {
             "Police should explain why they're stopping you and be respectful.",
         ),
         adult_bad=(
-            "{son} has been stopped and searched more times than I can count and he's never been in trouble.",
+            "{son} has been stopped and searched more times than I can count, never in trouble.",
             "Stop and search is used on our boys unfairly and it destroys trust.",
         ),
         adult_ask=(
@@ -642,7 +675,7 @@ THEMES: dict[str, Theme] = {
             "Nothing ever comes of reporting things so people have stopped bothering.",
         ),
         adult_ask=(
-            "Keep people informed after they report something, even if it's just to say what happened.",
+            "Keep people informed after they report something, even just to say what happened.",
             "The police need to rebuild trust with the community, start by listening.",
         ),
     ),
@@ -721,7 +754,7 @@ THEMES: dict[str, Theme] = {
             "{kid} has been on the CAMHS waiting list for over a year.",
         ),
         adult_ask=(
-            "Fund mental health support for young people properly, the waiting lists are a disgrace.",
+            "Fund mental health support for young people properly, the waiting lists are shameful.",
             "Counsellors in every school.",
         ),
     ),
@@ -766,7 +799,10 @@ THEMES: dict[str, Theme] = {
             "Some people don't have anyone at home who cares where they are.",
             "Parents are working all the time so no one knows what kids are doing.",
         ),
-        youth_ask=("Help for families, not just the kids.", "Support for parents so they know what's going on."),
+        youth_ask=(
+            "Help for families, not just the kids.",
+            "Support for parents so they know what's going on.",
+        ),
         adult_bad=(
             "Some parents just don't know where their kids are at night.",
             "There's domestic abuse in some homes and the kids carry that out onto the street.",
@@ -878,15 +914,26 @@ COMMUNITY_THEMES = {
     "drugs_alcohol": 1.3, "peer_pressure": 0.4, "family": 0.7, "media_image": 0.6,
     "girls_harassment": 0.5,
 }  # fmt: skip
-BASE_THEMES = {"young_people": YOUTH_THEMES, "parents": PARENT_THEMES, "community": COMMUNITY_THEMES}
+BASE_THEMES = {
+    "young_people": YOUTH_THEMES,
+    "parents": PARENT_THEMES,
+    "community": COMMUNITY_THEMES,
+}
 
 # Which multiple-choice options someone who raises a theme tends to tick, in any survey.
 THEME_CODES: dict[str, frozenset[str]] = {
     "fear_violence": frozenset({"robbery_attack", "knives", "streets_at_night", "streets"}),
     "no_go_areas": frozenset(
-        {"parks", "town_centre", "streets_at_night", "streets", "safer_streets", "buses_trains",
-         "public_transport"}
-    ),  # fmt: skip
+        {
+            "parks",
+            "town_centre",
+            "streets_at_night",
+            "streets",
+            "safer_streets",
+            "buses_trains",
+            "public_transport",
+        }
+    ),
     "gangs": frozenset({"gangs_exploitation", "gangs", "lived_experience_mentors"}),
     "county_lines": frozenset(
         {"gangs_exploitation", "exploitation", "drugs", "lived_experience_mentors"}
@@ -1020,19 +1067,20 @@ DISCLOSURES = {
         "I owe someone money and they keep saying I have to work it off",
     ),
     "parents": (
-        "My son has been going missing and coming back with new trainers and cash, I think he is being used to sell drugs.",
+        "My son keeps going missing and coming back with new trainers and cash. "
+        "I think he is being used to sell drugs.",
         "My daughter is being messaged by a man in his 20s and she won't tell me who he is.",
         "My partner is violent when he drinks and the children see it.",
         "Someone threatened my son with a knife outside school last week and he won't go back.",
     ),
     "community": (
-        "The man across the road deals from his car and threatened my husband when he said something.",
+        "The man across the road deals from his car and threatened my husband over it.",
         "I was followed home and grabbed last month and I haven't been out at night since.",
-        "The kids next door are left alone for days and I think the older one is being used by dealers.",
+        "The kids next door are left alone for days, I think the older one is used by dealers.",
     ),
 }  # fmt: skip
-OPENERS_YOUTH = ("Honestly", "Tbh", "Mainly", "Where I live", "Round here", "Basically", "For me")
-OPENERS_ADULT = ("Personally", "Where we live", "In our area", "For me", "Honestly", "Sadly")
+OPENERS_YOUTH = ("Honestly", "Tbh", "Mainly", "Basically", "For me", "Idk")
+OPENERS_ADULT = ("Personally", "For me", "Honestly", "Sadly", "To be honest")
 CLOSERS_YOUTH = (
     "Thats it really.", "Please actually do something.", "Nobody listens to us though.",
     "Thanks for asking us.", "💯", "Its long.", "fr", "Anyway.", "😔",
@@ -1043,7 +1091,7 @@ CLOSERS_ADULT = (
 )  # fmt: skip
 TEXT_SWAPS = (
     (r"\bbecause\b", "cos"), (r"\bBecause\b", "Cos"), (r"\bdon't\b", "dont"), (r"\bI'm\b", "im"),
-    (r"\byou\b", "u"), (r"\bpeople\b", "ppl"), (r"\bto be honest\b", "tbh"),
+    (r"\byou\b(?!')", "u"), (r"\bpeople\b", "ppl"), (r"\bto be honest\b", "tbh"),
     (r"\bgoing to\b", "gonna"), (r"\breally\b", "rly"), (r"\bsomething\b", "smth"),
     (r"\bthough\b", "tho"), (r"\bthere's\b", "theres"), (r"\bwith\b", "w"),
 )  # fmt: skip
@@ -1100,6 +1148,7 @@ SYLLABLE_CODAS = ("n", "r", "s", "t", "l", "m", "nd", "st", "ck", "rk", "x", "mp
 
 def generate_password() -> str:
     """Three pronounceable made-up words, about 58 bits from ``secrets``: easy to type in a demo."""
+
     def word() -> str:
         syllables = "".join(
             secrets.choice(SYLLABLE_ONSETS) + secrets.choice(SYLLABLE_VOWELS) for _ in range(2)
@@ -1124,7 +1173,9 @@ def _ensure_user(session: Session, email: str, name: str, role: Role) -> tuple[U
     password = _password_for(email, name)
     user = auth_services.get_user_by_email(session, email)
     if user is None:
-        user = auth_services.create_user(session, email=email, name=name, password=password, role=role)
+        user = auth_services.create_user(
+            session, email=email, name=name, password=password, role=role
+        )
     else:
         auth_services.set_password(session, user, password)
     return user, password
@@ -1166,7 +1217,7 @@ def _create_survey(
 
 
 def _allocate(total: int, shares: Sequence[float]) -> list[int]:
-    """Split a total by shares, largest remainders first, so small channels still get their share."""
+    """Split a total by shares, largest remainders first, so small channels get their share."""
     whole = sum(shares)
     exact = [total * share / whole for share in shares]
     counts = [int(x) for x in exact]
@@ -1190,11 +1241,7 @@ def _add_responses(
     for name in assignments:
         reach = plan.reach[name]
         person = _person(rng, plan.starter, reach, name)
-        raw = {
-            q.id: values
-            for q in survey.questions
-            if (values := _answer(rng, q, person))
-        }
+        raw = {q.id: values for q in survey.questions if (values := _answer(rng, q, person))}
         kept, _ = logic.prune_hidden(survey, raw)
         checked = logic.check_survey(survey, kept)
         if checked.errors:
@@ -1262,19 +1309,27 @@ def _person(rng: random.Random, audience: str, reach: Reach, channel: str) -> Pe
     else:
         religions = dict(RELIGION_BY_ETHNIC[ethnic])
         if age >= 40 and "christian" in religions and not ethnic.startswith("asian"):
-            religions["christian"] *= 1.8  # older White and Black residents are more often Christian
+            religions["christian"] *= (
+                1.8  # older White and Black residents are more often Christian
+            )
         religion = _pick(rng, religions)
     english_main = ENGLISH_MAIN.get(ethnic, 0.96)
     if age >= 25:
         english_main = 1 - min(0.9, (1 - english_main) * 1.6)
     english = _pick(
         rng,
-        {"very_well": 0.75 if age < 25 else 0.5, "well": 0.25, "not_well": 0.12, "not_at_all": 0.03},
+        {
+            "very_well": 0.75 if age < 25 else 0.5,
+            "well": 0.25,
+            "not_well": 0.12,
+            "not_at_all": 0.03,
+        },
     )
     condition = rng.random() < (0.12 if age < 25 else 0.15 + 0.004 * (age - 25))
     fear = rng.betavariate(2.3, 2.1) + reach.fear + (0.05 if female else 0.0)
     distrust = min(1.0, max(0.0, reach.distrust + rng.uniform(-0.15, 0.15)))
     sex = "female" if female else "male"
+    paper = rng.random() < reach.paper
     person = Person(
         audience=audience,
         channel=channel,
@@ -1288,8 +1343,8 @@ def _person(rng: random.Random, audience: str, reach: Reach, channel: str) -> Pe
         trans=rng.random() < (0.02 if age < 30 else 0.006),
         condition=condition,
         impact=_pick(rng, {"yes_a_lot": 0.25, "yes_a_little": 0.45, "not_at_all": 0.3}),
-        shy=rng.random() < (0.06 if rng.random() < reach.paper else 0.035),
-        paper=rng.random() < reach.paper,
+        shy=rng.random() < (0.06 if paper else 0.035),
+        paper=paper,
         fear=min(1.0, max(0.0, fear)),
         distrust=distrust,
         themes=[],
@@ -1348,7 +1403,7 @@ def _answer(rng: random.Random, question: Question, person: Person) -> list[str]
 def _demographic(rng: random.Random, question: Question, person: Person) -> list[str]:
     codes = {o.code for o in question.options}
     can_decline = PREFER_NOT_TO_SAY in codes or question.prefer_not_option
-    if can_decline and (person.shy and rng.random() < 0.85 or rng.random() < 0.055):
+    if can_decline and ((person.shy and rng.random() < 0.85) or rng.random() < 0.055):
         return [PREFER_NOT_TO_SAY]
     if rng.random() < person.skip:
         return []
@@ -1382,7 +1437,9 @@ def _rating_mean(key: str, person: Person) -> float:
             mean -= 0.5
         return mean
     if "youth_worker" in key:
-        return 3.4 + (0.6 if person.channel.startswith("Youth club") else 0.0) - 0.4 * person.distrust
+        return (
+            3.4 + (0.6 if person.channel.startswith("Youth club") else 0.0) - 0.4 * person.distrust
+        )
     if "school" in key:
         return 3.2 - (0.6 if "bullying" in person.themes else 0.0)
     if "council" in key:
@@ -1392,7 +1449,7 @@ def _rating_mean(key: str, person: Person) -> float:
     if "night" in key:
         return 3.5 - 2.1 * person.fear - (0.35 if person.sex == "female" else 0.0)
     if "safe" in key:
-        return 3.8 - 1.9 * person.fear - (0.1 if person.sex == "female" else 0.0)
+        return 3.95 - 1.9 * person.fear - (0.1 if person.sex == "female" else 0.0)
     return 3.0
 
 
@@ -1416,7 +1473,9 @@ def _single(rng: random.Random, key: str, codes: list[str], person: Person) -> s
         return _ordinal(rng, choices, person.fear)
     weights: dict[str, float]
     if key == "weapon_carrying":
-        yes = 0.22 + (0.25 if person.channel == "Street outreach" else 0.0) + 0.1 * (person.age >= 15)
+        yes = (
+            0.22 + (0.25 if person.channel == "Street outreach" else 0.0) + 0.1 * (person.age >= 15)
+        )
         yes += 0.2 if "knives" in themes else 0.0
         weights = {"yes": yes, "no": 0.36, "not_sure": 0.26, PREFER_NOT_TO_SAY: 0.08}
     elif key == "social_media_violence":
@@ -1424,7 +1483,9 @@ def _single(rng: random.Random, key: str, codes: list[str], person: Person) -> s
         weights = {"every_day": every_day, "every_week": 0.32, "every_month": 0.2,
                    "less_often": 0.18, "never": 0.1}  # fmt: skip
     elif key == "know_where_help":
-        yes = 0.45 + (0.15 if person.channel in ("Oak Park School", "Youth club (Brierley Hill)") else 0)
+        yes = 0.45 + (
+            0.15 if person.channel in ("Oak Park School", "Youth club (Brierley Hill)") else 0
+        )
         yes *= 0.3 if "where_help" in themes else 1
         weights = {"yes": yes, "not_sure": 0.35, "no": 0.2}
     elif key == "violence_change":
@@ -1468,7 +1529,11 @@ def _multi(rng: random.Random, key: str, codes: list[str], person: Person) -> li
             chance = 0.7
         else:
             chance = OPTION_BASE.get(code, 0.14) * scale
-            if person.sex == "female" and code in ("buses_trains", "public_transport", "streets_at_night"):
+            if person.sex == "female" and code in (
+                "buses_trains",
+                "public_transport",
+                "streets_at_night",
+            ):
                 chance *= 1.4
             if code == "faith_group" and person.religion in ("muslim", "sikh", "hindu"):
                 chance *= 4
@@ -1516,7 +1581,7 @@ def _write(rng: random.Random, key: str, person: Person) -> str:
     roll = rng.random()
     if roll < (0.1 if youth else 0.06):
         return rng.choice(NOTHING_YOUTH if youth else NOTHING_ADULT)
-    if roll < (0.115 if youth else 0.07) and kind in ("bad", "message", "why_not"):
+    if roll < (0.12 if youth else 0.075) and kind in ("bad", "message", "why_not"):
         disclosure = rng.choice(DISCLOSURES[person.audience])
         return _style(rng, disclosure, youth) if youth else disclosure
     sentences = _sentences(rng, kind, person)
@@ -1552,18 +1617,28 @@ def _sentences(rng: random.Random, kind: str, person: Person) -> list[str]:
         return [rng.choice(t.short_ask if ask else t.short_bad)]
     count = 1 if length < 0.62 else 2 if length < 0.9 else 3
     lines: list[str] = []
+    used: set[str] = set()
+    complaint_first = kind == "bad"
     for n in range(count):
         theme = themes[n % len(themes)]
         if kind == "support" and rng.random() < 0.5:
             options: tuple[str, ...] = PARENT_SUPPORT
         elif kind == "message":
             # A message to leaders usually says what is wrong, then what to do about it.
-            options = pool(theme, ask=n > 0 or rng.random() < 0.55)
+            asking = n > 0 or rng.random() < 0.55
+            complaint_first = complaint_first or (n == 0 and not asking)
+            options = pool(theme, asking)
         else:
             options = pool(theme, ask)
-        fresh = [o for o in options if _fill(rng, o, person) not in lines] or list(options)
-        lines.append(_fill(rng, rng.choice(fresh), person))
-    if rng.random() < 0.25 and not lines[0].startswith(("I ", "I'")):
+        fresh = [o for o in options if o not in used]
+        if not fresh:
+            continue
+        template = rng.choice(fresh)
+        used.add(template)
+        lines.append(_fill(rng, template, person))
+    if not lines:
+        return [rng.choice(THEMES[themes[0]].short_ask if ask else THEMES[themes[0]].short_bad)]
+    if complaint_first and rng.random() < 0.3 and not lines[0].startswith(("I ", "I'", "{")):
         opener = rng.choice(OPENERS_YOUTH if youth else OPENERS_ADULT)
         lines[0] = f"{opener}, {lines[0][0].lower()}{lines[0][1:]}"
     for n in range(1, len(lines)):
@@ -1622,7 +1697,8 @@ def _with_personal_detail(rng: random.Random, text: str, person: Person) -> str:
             if youth
             else f"My son {name} was robbed on his way home and nobody was caught."
         )
-    return f"{text} {extra}"
+    separator = " " if text.endswith((".", "!", "?")) else ". "
+    return f"{text}{separator}{extra}"
 
 
 def _style(rng: random.Random, text: str, youth: bool) -> str:
