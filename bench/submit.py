@@ -79,6 +79,7 @@ RATIO_GOAL = 0.5
 THANK_YOU = "Thank you"
 CONNECTION_LIMIT = 64
 REQUEST_TIMEOUT_S = 30.0
+MAX_BACKLOG_S = 2.0  # open loop stops sending once this many seconds of requests are in flight
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 LEADERS_TEXT = (
@@ -101,7 +102,9 @@ ANSWERS: dict[str, list[str]] = {
     "sex": ["prefer_not_to_say"],
     "ethnic_group": ["white_british"],
 }
-HIDDEN_RE = re.compile(r'<input type="hidden" name="(csrf_token|nonce|started|_page)" value="([^"]*)"')
+HIDDEN_RE = re.compile(
+    r'<input type="hidden" name="(csrf_token|nonce|started|_page)" value="([^"]*)"'
+)
 
 
 class SetupError(RuntimeError):
@@ -243,7 +246,7 @@ def gunicorn_executable() -> str:
 def gunicorn(
     app_args: list[str], env_extra: dict[str, str], workers: int, log_path: Path, ready_path: str
 ) -> Iterator[str]:
-    """Serve an app with the shipped gunicorn.conf.py on a free loopback port; yield its base URL."""
+    """Serve an app with the shipped gunicorn.conf.py on a free loopback port; yield its URL."""
     port = free_port()
     env = dict(os.environ)
     env.pop("SECRET_KEY", None)  # config prefers SECRET_KEY over ENGAGE_SECRET_KEY
@@ -259,9 +262,7 @@ def gunicorn(
     command = [gunicorn_executable(), "-c", str(ROOT / "gunicorn.conf.py"), *app_args]
     base = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             wait_until_ready(process, base + ready_path, log_path)
             yield base
@@ -376,7 +377,9 @@ def form_fields(form: Form, page_id: int, answers: list[tuple[str, str]]) -> lis
 
 def engage_request(form: Form, plan: SurveyPlan) -> Request:
     """The final page's POST, carrying every page's answers: one request completes the survey."""
-    body = urlencode(form_fields(form, plan.last_section_id, plan.answers_through(plan.last_section_id))).encode()
+    body = urlencode(
+        form_fields(form, plan.last_section_id, plan.answers_through(plan.last_section_id))
+    ).encode()
     return Request(
         path=f"/s/{plan.code}",
         body=body,
@@ -418,7 +421,9 @@ async def send(
     check: Callable[[str], bool],
 ) -> tuple[int, bool]:
     try:
-        async with session.post(base + request.path, data=request.body, headers=request.headers) as r:
+        async with session.post(
+            base + request.path, data=request.body, headers=request.headers
+        ) as r:
             text = await r.text()
             return r.status, 200 <= r.status < 300 and check(text)
     except (aiohttp.ClientError, TimeoutError):
@@ -447,6 +452,8 @@ class RunStats:
     rows_stored: int = 0
     twoxx: int = 0
     ran_out_of_forms: bool = False
+    stopped_after_s: float | None = None  # open loop: sending stopped, server too far behind
+    stopped_in_flight: int = 0
 
     @property
     def errors(self) -> int:
@@ -471,7 +478,8 @@ def summarise(stats: RunStats, results: list[Result], duration: float) -> RunSta
     stats.ok = sum(r.ok for r in results)
     stats.twoxx = sum(200 <= r.status < 300 for r in results)
     stats.status_counts = {
-        ("error" if s == 0 else str(s)): n for s, n in sorted(Counter(r.status for r in results).items())
+        ("error" if s == 0 else str(s)): n
+        for s, n in sorted(Counter(r.status for r in results).items())
     }
     stats.duration_s = duration
     stats.achieved_rate = stats.ok / duration if duration > 0 else 0.0
@@ -484,7 +492,12 @@ def summarise(stats: RunStats, results: list[Result], duration: float) -> RunSta
 async def open_loop(
     stats: RunStats, base: str, requests: list[Request], check: Callable[[str], bool]
 ) -> RunStats:
-    """Send at a fixed rate whatever the server does; latency from each scheduled send time."""
+    """Send at a fixed rate whatever the server does; latency from each scheduled send time.
+
+    If the server falls so far behind that more than MAX_BACKLOG_S seconds of requests
+    are in flight, sending stops (the target rate is plainly not sustained) so the run
+    stays bounded in time; the point where it stopped is reported.
+    """
     assert stats.target_rate
     rate = stats.target_rate
     count = min(len(requests), int(rate * stats.seconds_limit))
@@ -492,9 +505,16 @@ async def open_loop(
     loop = asyncio.get_running_loop()
     results: list[Result] = []
     lag = 0.0
+    in_flight = 0
+    backlog_limit = max(1, int(rate * MAX_BACKLOG_S))
 
     async def one(session: aiohttp.ClientSession, request: Request, due: float) -> None:
-        status, ok = await send(session, base, request, check)
+        nonlocal in_flight
+        in_flight += 1
+        try:
+            status, ok = await send(session, base, request, check)
+        finally:
+            in_flight -= 1
         results.append(Result(loop.time() - due, status, ok))
 
     async with client() as session:
@@ -506,6 +526,10 @@ async def open_loop(
             if delay > 0:
                 await asyncio.sleep(delay)
             lag = max(lag, loop.time() - due)
+            if in_flight >= backlog_limit:
+                stats.stopped_after_s = loop.time() - start
+                stats.stopped_in_flight = in_flight
+                break
             tasks.append(asyncio.create_task(one(session, requests[i], due)))
         await asyncio.gather(*tasks)
         duration = loop.time() - start
@@ -568,9 +592,10 @@ class _Assets(HTMLParser):
 class PageWeight:
     name: str
     html_bytes: int
-    asset_bytes: int
+    asset_bytes: int  # same-origin stylesheets and scripts
     assets: list[str]
-    not_counted: list[str]  # images, icons or other origins, if any
+    other_bytes: int  # same-origin icons and images: reported, not in the goal's total
+    not_counted: list[str]
 
     @property
     def total(self) -> int:
@@ -578,24 +603,40 @@ class PageWeight:
 
 
 async def weigh(
-    session: aiohttp.ClientSession, base: str, url: str, html: bytes, name: str, cache: dict[str, int]
+    session: aiohttp.ClientSession,
+    base: str,
+    url: str,
+    html: bytes,
+    name: str,
+    cache: dict[str, int],
 ) -> PageWeight:
     parser = _Assets()
     parser.feed(html.decode("utf-8", "replace"))
-    asset_bytes, assets, not_counted = 0, [], list(parser.other)
-    for ref in parser.urls:
+
+    async def size(ref: str) -> tuple[str, int | None]:
         absolute = urljoin(url, ref)
         if urlparse(absolute).netloc != urlparse(base).netloc:
-            not_counted.append(absolute)
-            continue
+            return absolute, None  # another origin: not fetched
         if absolute not in cache:
             async with session.get(absolute) as response:
                 if response.status != 200:
                     raise SetupError(f"{absolute} returned {response.status}")
                 cache[absolute] = len(await response.read())
-        asset_bytes += cache[absolute]
-        assets.append(f"{urlparse(absolute).path} {cache[absolute]:,} B")
-    return PageWeight(name, len(html), asset_bytes, assets, not_counted)
+        return urlparse(absolute).path, cache[absolute]
+
+    weight = PageWeight(name, len(html), 0, [], 0, [])
+    for ref in parser.urls:
+        where, n = await size(ref)
+        if n is None:
+            weight.not_counted.append(f"{where} (other origin)")
+        else:
+            weight.asset_bytes += n
+            weight.assets.append(f"{where} {n:,} B")
+    for ref in parser.other:
+        where, n = await size(ref)
+        weight.other_bytes += n or 0
+        weight.not_counted.append(where if n is None else f"{where} {n:,} B")
+    return weight
 
 
 async def page_weights(base: str, plan: SurveyPlan) -> list[PageWeight]:
@@ -605,7 +646,9 @@ async def page_weights(base: str, plan: SurveyPlan) -> list[PageWeight]:
     async with client() as session:
         landing = f"{base}/s/{plan.code}"
         async with session.get(landing) as response:
-            weights.append(await weigh(session, base, landing, await response.read(), "landing", cache))
+            weights.append(
+                await weigh(session, base, landing, await response.read(), "landing", cache)
+            )
         first = f"{base}/s/{plan.code}/start"
         async with session.get(first) as response:
             html = await response.read()
@@ -633,7 +676,9 @@ async def page_weights(base: str, plan: SurveyPlan) -> list[PageWeight]:
                     )
             if hidden_fields(html.decode()).get("_page") != str(page.section_id):
                 raise SetupError(f"expected page {number} ({page.title}) but got another page")
-            weights.append(await weigh(session, base, landing, html, f"page {number}: {page.title}", cache))
+            weights.append(
+                await weigh(session, base, landing, html, f"page {number}: {page.title}", cache)
+            )
     return weights
 
 
@@ -655,10 +700,16 @@ class Options:
 
 def parse_args(argv: Sequence[str] | None) -> Options:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=3000, help="forms for the open-loop run (3000)")
-    parser.add_argument("--rate", type=float, default=200.0, help="open-loop target, requests/s (200)")
+    parser.add_argument(
+        "--requests", type=int, default=3000, help="forms for the open-loop run (3000)"
+    )
+    parser.add_argument(
+        "--rate", type=float, default=200.0, help="open-loop target, requests/s (200)"
+    )
     parser.add_argument("--seconds", type=float, default=15.0, help="open-loop duration limit (15)")
-    parser.add_argument("--sat-seconds", type=float, default=10.0, help="saturation duration limit (10)")
+    parser.add_argument(
+        "--sat-seconds", type=float, default=10.0, help="saturation duration limit (10)"
+    )
     parser.add_argument(
         "--sat-requests", type=int, default=6000, help="most forms for the saturation run (6000)"
     )
@@ -694,12 +745,16 @@ async def verify_one(base: str, plan: SurveyPlan, db_path: Path) -> int:
             raise SetupError(f"the first page is section {form.page}, expected {plan.pages[0]}")
         await asyncio.sleep(MIN_COMPLETION_SECONDS + 0.2)
         request = engage_request(form, plan)
-        async with session.post(base + request.path, data=request.body, headers=request.headers) as r:
+        async with session.post(
+            base + request.path, data=request.body, headers=request.headers
+        ) as r:
             text = await r.text()
             status = r.status
     after = count_rows(db_path, rows_sql, [plan.survey_id])
     if status != 200 or THANK_YOU not in text:
-        raise SetupError(f"the trial submission returned {status}, not the thank-you page: {summary(text)}")
+        raise SetupError(
+            f"the trial submission returned {status}, not the thank-you page: {summary(text)}"
+        )
     if after != before + 1:
         raise SetupError(
             f"the trial submission returned 'Thank you' but stored {after - before} rows, not 1 "
@@ -729,12 +784,6 @@ async def run_engage(
     )
     began = time.monotonic()
     forms = await prepare_forms(base, plan.code, options.requests, options.concurrency)
-    get_rate = len(forms) / (time.monotonic() - began)
-    # A final-page POST does at least the work of this GET (load the survey, render a page),
-    # so the GET rate bounds the POST rate: prepare 1.5x what saturation could use, capped.
-    spare = min(options.sat_requests, int(get_rate * options.sat_seconds * 1.5) + 100)
-    print(f"  fetching {spare:,} forms for the saturation run...", flush=True)
-    forms += await prepare_forms(base, plan.code, spare, options.concurrency)
     took = time.monotonic() - began
     prep = {"forms": float(len(forms)), "seconds": took, "per_second": len(forms) / took}
     requests = [engage_request(form, plan) for form in forms]
@@ -744,19 +793,41 @@ async def run_engage(
     opened = RunStats("engage", "open", options.rate, None, options.seconds)
     before = count_rows(db_path, rows_sql, [plan.survey_id])
     print(f"  open loop: {options.rate:g}/s for {options.seconds:g} s...", flush=True)
-    await open_loop(opened, base, requests[: options.requests], engage_check)
+    await open_loop(opened, base, requests, engage_check)
     opened.rows_stored = count_rows(db_path, rows_sql, [plan.survey_id]) - before
 
-    await asyncio.sleep(1.0)
+    # Forms the open loop did not send are still unused; top them up for saturation. A
+    # final-page POST does at least the work of the GET (load the survey, render a page),
+    # so the GET rate bounds the POST rate: have 1.5x what saturation could use, capped.
+    leftover = requests[opened.sent :]
+    wanted = min(options.sat_requests, int(prep["per_second"] * options.sat_seconds * 1.5) + 100)
+    if len(leftover) < wanted:
+        print(f"  fetching {wanted - len(leftover):,} more forms for saturation...", flush=True)
+        began = time.monotonic()
+        more = await prepare_forms(base, plan.code, wanted - len(leftover), options.concurrency)
+        took = time.monotonic() - began
+        prep["forms"] += len(more)
+        prep["seconds"] += took
+        prep["per_second"] = prep["forms"] / prep["seconds"]
+        leftover += [engage_request(form, plan) for form in more]
+        await asyncio.sleep(MIN_COMPLETION_SECONDS + 0.3)
+    else:
+        await asyncio.sleep(1.0)
+
     closed = RunStats("engage", "closed", None, options.concurrency, options.sat_seconds)
     before = count_rows(db_path, rows_sql, [plan.survey_id])
-    print(f"  saturation: {options.concurrency} connections for {options.sat_seconds:g} s...", flush=True)
-    await closed_loop(closed, base, requests[options.requests :], engage_check)
+    print(
+        f"  saturation: {options.concurrency} connections for {options.sat_seconds:g} s...",
+        flush=True,
+    )
+    await closed_loop(closed, base, leftover, engage_check)
     closed.rows_stored = count_rows(db_path, rows_sql, [plan.survey_id]) - before
     return body_size, weights, prep, opened, closed
 
 
-async def run_bare(options: Options, db_path: Path, base: str, body_size: int) -> tuple[RunStats, RunStats]:
+async def run_bare(
+    options: Options, db_path: Path, base: str, body_size: int
+) -> tuple[RunStats, RunStats]:
     rows_sql = "SELECT count(*) FROM submission"
     opened = RunStats("bare", "open", options.rate, None, options.seconds)
     requests = [bare_request(body_size) for _ in range(options.requests)]
@@ -770,7 +841,10 @@ async def run_bare(options: Options, db_path: Path, base: str, body_size: int) -
     # Closed loop needs no prepared forms: make plenty.
     requests = [bare_request(body_size) for _ in range(max(options.sat_requests, 20_000))]
     before = count_rows(db_path, rows_sql)
-    print(f"  saturation: {options.concurrency} connections for {options.sat_seconds:g} s...", flush=True)
+    print(
+        f"  saturation: {options.concurrency} connections for {options.sat_seconds:g} s...",
+        flush=True,
+    )
     await closed_loop(closed, base, requests, bare_check)
     closed.rows_stored = count_rows(db_path, rows_sql) - before
     return opened, closed
@@ -787,9 +861,14 @@ def report(
     weights: list[PageWeight],
     prep: dict[str, float],
     runs: list[RunStats],
+    load_before: tuple[float, float, float],
 ) -> dict[str, Any]:
-    engage_open, engage_closed, bare_open, bare_closed = runs
-    ratio = engage_closed.achieved_rate / bare_closed.achieved_rate if bare_closed.achieved_rate else 0.0
+    engage_open, engage_closed, _, bare_closed = runs
+    ratio = (
+        engage_closed.achieved_rate / bare_closed.achieved_rate
+        if bare_closed.achieved_rate
+        else 0.0
+    )
     rows_ok = all(r.rows_match for r in runs)
     heaviest = max(weights, key=lambda w: w.total)
     kept_up = engage_open.achieved_rate >= 0.95 * options.rate and engage_open.errors == 0
@@ -797,11 +876,18 @@ def report(
 
     print()
     print("=" * 100)
-    print("Engage submit benchmark (loopback, gunicorn sync workers; load generator on the same machine)")
+    print(
+        "Engage submit benchmark: loopback, gunicorn sync workers, load generator on this machine"
+    )
     print("=" * 100)
     print(
         f"machine: {os.cpu_count()} CPUs   gunicorn workers: {options.workers} (threads 1)   "
         f"SQLite synchronous={synchronous}, WAL, BEGIN IMMEDIATE"
+    )
+    load_after = os.getloadavg()
+    print(
+        f"load average (1 min) before the run {load_before[0]:.2f}, after {load_after[0]:.2f} "
+        "(other processes on the machine make the figures noisy)"
     )
     print(
         f"benchmark settings: ENGAGE_SUBMIT_RATE_LIMIT={RATE_LIMIT!r} (all load comes from one "
@@ -816,9 +902,7 @@ def report(
         f"forms fetched beforehand: {int(prep['forms']):,} in {prep['seconds']:.1f} s "
         f"({prep['per_second']:.0f} GET /s/<code>/start per second)"
     )
-    print(
-        "latency: open loop from each request's scheduled send time; closed loop from its send"
-    )
+    print("latency: open loop from each request's scheduled send time; closed loop from its send")
     print()
     header = (
         f"{'app':<7} {'run':<22} {'target':>8} {'achieved':>9} {'p50 ms':>8} {'p99 ms':>8} "
@@ -851,6 +935,11 @@ def report(
                 f"{r.status_counts['error']} client timeouts or connection errors (outcome "
                 "unknown: the server may still have stored them)"
             )
+        if r.stopped_after_s is not None:
+            notes.append(
+                f"server fell behind: sending stopped after {r.stopped_after_s:.1f} s with "
+                f"{r.stopped_in_flight} requests in flight (> {MAX_BACKLOG_S:g} s of backlog)"
+            )
         if r.ran_out_of_forms:
             notes.append("ran out of prepared forms before the time limit")
         if notes:
@@ -858,25 +947,32 @@ def report(
     print()
     print("Respondent page weight (HTML + same-origin CSS + JS, uncompressed):")
     for w in weights:
-        extra = f"  (not counted: {', '.join(w.not_counted)})" if w.not_counted else ""
         print(
-            f"  {w.name:<48} HTML {w.html_bytes:>7,} B + assets {w.asset_bytes:>6,} B "
-            f"= {w.total:>7,} B{extra}"
+            f"  {w.name:<48} HTML {w.html_bytes:>7,} B + CSS/JS {w.asset_bytes:>6,} B "
+            f"= {w.total:>7,} B"
         )
-    print(f"  assets: {'; '.join(weights[0].assets) or 'none'}")
+    assets = sorted({a for w in weights for a in w.assets})
+    others = sorted({a for w in weights for a in w.not_counted})
+    print(f"  CSS/JS: {'; '.join(assets) or 'none'}")
+    if others:
+        print(f"  also fetched, not in the HTML+CSS+JS goal: {'; '.join(others)}")
     print()
     print("Goals:")
     print(
         f"  throughput ratio (Engage / bare, saturated) = {engage_closed.achieved_rate:.1f} / "
-        f"{bare_closed.achieved_rate:.1f} = {ratio:.2f}   goal >= {RATIO_GOAL}: {verdict(ratio >= RATIO_GOAL)}"
+        f"{bare_closed.achieved_rate:.1f} = {ratio:.2f}   goal >= {RATIO_GOAL}: "
+        f"{verdict(ratio >= RATIO_GOAL)}"
     )
-    rate_note = (
-        "" if options.rate >= P99_GOAL_RATE else f" [this run at {options.rate:g}/s, goal is stated at 200/s]"
-    )
+    if options.rate >= P99_GOAL_RATE:
+        p99_verdict = verdict(p99_ok)
+    else:
+        p99_verdict = (
+            f"not assessed (this run at {options.rate:g}/s; {verdict(p99_ok)} at that rate)"
+        )
     print(
         f"  Engage p99 at {options.rate:g}/s = {engage_open.p99_ms:.1f} ms, achieved "
         f"{engage_open.achieved_rate:.1f}/s, {engage_open.errors} errors   goal p99 < "
-        f"{P99_GOAL_MS:g} ms at {P99_GOAL_RATE:g}/s, keeping up: {verdict(p99_ok)}{rate_note}"
+        f"{P99_GOAL_MS:g} ms at {P99_GOAL_RATE:g}/s, keeping up: {p99_verdict}"
     )
     print(
         f"  rows stored == 2xx responses, every run: {'yes' if rows_ok else 'no'}   "
@@ -895,6 +991,8 @@ def report(
             "min_completion_seconds": MIN_COMPLETION_SECONDS,
             "csrf": True,
             "body_bytes": body_size,
+            "load_average_before": load_before,
+            "load_average_after": load_after,
         },
         "form_preparation": prep,
         "runs": [{**asdict(r), "errors": r.errors, "rows_match": r.rows_match} for r in runs],
@@ -906,7 +1004,7 @@ def report(
                 "at_rate": options.rate,
                 "achieved_rate": engage_open.achieved_rate,
                 "goal": P99_GOAL_MS,
-                "pass": p99_ok,
+                "pass": p99_ok if options.rate >= P99_GOAL_RATE else None,
             },
             "rows_equal_2xx": {"pass": rows_ok},
             "page_weight_bytes": {
@@ -922,6 +1020,7 @@ def report(
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_args(argv)
     began = time.monotonic()
+    load_before = os.getloadavg()
     synchronous = os.environ.get("ENGAGE_SQLITE_SYNCHRONOUS", "FULL").upper()
     secret = secrets.token_hex(32)
     folder = Path(tempfile.mkdtemp(prefix="engage-bench-"))
@@ -945,7 +1044,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         print(f"Engage under gunicorn ({options.workers} workers):", flush=True)
         with gunicorn(
-            ["wsgi:app"], engage_env, options.workers, folder / "engage-gunicorn.log", f"/s/{plan.code}"
+            ["wsgi:app"],
+            engage_env,
+            options.workers,
+            folder / "engage-gunicorn.log",
+            f"/s/{plan.code}",
         ) as base:
             body_size, weights, prep, engage_open, engage_closed = asyncio.run(
                 run_engage(options, plan, engage_db, base)
@@ -968,6 +1071,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             weights,
             prep,
             [engage_open, engage_closed, bare_open, bare_closed],
+            load_before,
         )
         results["total_seconds"] = time.monotonic() - began
         print(f"\nTotal time {results['total_seconds']:.0f} s.")

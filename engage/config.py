@@ -71,4 +71,6 @@ def load_settings(instance_path: str, env: dict[str, str] | None = None) -> dict
         "WTF_CSRF_TIME_LIMIT": 4 * 3600,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "PUBLIC_BASE_URL": env.get("ENGAGE_PUBLIC_BASE_URL", ""),
+        # Respondents on poor data should not fetch the stylesheet on every page.
+        "SEND_FILE_MAX_AGE_DEFAULT": 3600,
     }

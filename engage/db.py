@@ -28,6 +28,7 @@ NAMING_CONVENTION = {
 
 IMMEDIATE = "engage_immediate"
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+DEFERRED_WRITE_BLUEPRINTS = frozenset({"respond"})
 
 
 class Base(DeclarativeBase):
@@ -106,13 +107,29 @@ def new_session(*, immediate: bool = False) -> Session:
 
 
 def get_session() -> Session:
-    """The session for this request, created on first use."""
+    """The session for this request, created on first use.
+
+    Officer requests that may write take the SQLite write lock from the start.
+    The respondent flow reads without it and calls ``begin_write`` just before
+    storing, so page-to-page navigation never queues behind submissions.
+    """
     session: Session | None = g.get("db_session")
     if session is None:
-        writes = has_request_context() and request.method not in READ_ONLY_METHODS
+        writes = (
+            has_request_context()
+            and request.method not in READ_ONLY_METHODS
+            and request.blueprint not in DEFERRED_WRITE_BLUEPRINTS
+        )
         session = new_session(immediate=writes and _is_sqlite())
         g.db_session = session
     return session
+
+
+def begin_write(session: Session) -> None:
+    """End any read transaction and start a write transaction (BEGIN IMMEDIATE on SQLite)."""
+    if session.in_transaction():
+        session.commit()  # nothing pending: this only ends the read snapshot
+    session.connection(execution_options={IMMEDIATE: True})
 
 
 def _is_sqlite() -> bool:

@@ -447,3 +447,29 @@ def test_rate_limit_can_be_shared_through_redis(
     assert count(session) == 1
     for app in (first_worker, second_worker):
         app.extensions["engage.engine"].dispose()
+
+
+def test_cached_survey_follows_every_change(client, make_survey, session) -> None:
+    survey = make_survey()
+    code = survey.channels[0].code
+    assert "Your area, your safety" in client.get(f"/s/{code}").get_data(as_text=True)
+    survey = services.get_survey(session, survey.id)
+    services.update_settings(
+        session,
+        survey,
+        services.SurveySettings(
+            title="A new title",
+            introduction="",
+            audience="young_people",
+            areas="E08000027",
+            age_min=11,
+            age_max=25,
+            opens_on=None,
+            closes_on=None,
+        ),
+    )
+    session.commit()
+    assert "A new title" in client.get(f"/s/{code}").get_data(as_text=True)
+    services.set_status(session, survey, "closed")
+    session.commit()
+    assert client.get(f"/s/{code}").status_code == 410

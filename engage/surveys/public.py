@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+from collections import OrderedDict
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, current_app, render_template, request
@@ -17,9 +18,10 @@ from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from limits import parse as parse_limit
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from engage.auth.access import public
-from engage.db import get_session
+from engage.db import begin_write, get_session
 from engage.errors import InvalidInput, NotAccepting, NotFound
 from engage.surveys import logic, services
 from engage.surveys.models import Channel, Section, Survey
@@ -29,6 +31,7 @@ bp = Blueprint("respond", __name__)
 log = logging.getLogger(__name__)
 HONEYPOT = "website"
 NONCE_BYTES = 16
+SURVEY_CACHE_SIZE = 64
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -37,17 +40,36 @@ def _serializer() -> URLSafeTimedSerializer:
 
 def _load(code: str) -> tuple[Survey, Channel]:
     session = get_session()
-    channel = services.get_channel_by_code(session, code)
-    survey = services.get_survey(session, channel.survey_id)
+    channel, version = services.get_channel_by_code(session, code)
+    survey = _cached_survey(session, channel.survey_id, version)
     problem = services.accepting_problem(survey, channel, services.today())
     if problem:
         raise NotAccepting(problem)
-    if (
-        channel.cap is not None
-        and services.channel_counts(session, survey.id).get(channel.id, 0) >= channel.cap
-    ):
-        raise NotAccepting("This link has reached the number of responses it was set up for.")
+    if channel.cap is not None:
+        if services.channel_response_count(session, channel.id) >= channel.cap:
+            raise NotAccepting("This link has reached the number of responses it was set up for.")
     return survey, channel
+
+
+def _cached_survey(session: Session, survey_id: int, version: int) -> Survey:
+    """The survey's pages and questions, loaded once per version per worker.
+
+    Every change to a survey bumps its version, so a stale copy is never used.
+    The cached objects are detached from any session and only ever read.
+    """
+    cache: OrderedDict[int, tuple[int, Survey]] = current_app.extensions.setdefault(
+        "engage.survey_cache", OrderedDict()
+    )
+    hit = cache.get(survey_id)
+    if hit is not None and hit[0] == version:
+        cache.move_to_end(survey_id)
+        return hit[1]
+    survey = services.get_survey(session, survey_id)
+    session.expunge(survey)
+    cache[survey_id] = (version, survey)
+    while len(cache) > SURVEY_CACHE_SIZE:
+        cache.popitem(last=False)
+    return survey
 
 
 @bp.get("/s/<code>")
@@ -143,6 +165,7 @@ def _submit(
 
     session = get_session()
     try:
+        begin_write(session)
         record_response(
             session, survey, channel, checked.answers, on=services.today(), nonce=state["nonce"]
         )

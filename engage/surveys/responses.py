@@ -8,8 +8,9 @@ import uuid
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from engage.errors import NotAccepting, NotFound
@@ -43,11 +44,11 @@ def record_response(
 ) -> bool:
     """Store one response and its answers. Returns False if this form was already stored.
 
-    The receipt (nonce hash), response and answers go in one savepoint: a retry
-    or double click hits the receipt's primary key and changes nothing.
+    The receipt (nonce hash) is inserted first with ON CONFLICT DO NOTHING: a retry
+    or double click inserts nothing and stores nothing else. The caller commits
+    once, so the receipt, the response and its answers land together or not at all.
     """
-    receipt_key = nonce_hash(nonce) if nonce else None
-    if receipt_key and session.get(SubmissionReceipt, receipt_key) is not None:
+    if nonce and not _insert_receipt(session, nonce_hash(nonce), survey.id, on):
         return False
     if channel is not None and channel.cap is not None:
         used = session.scalar(select(func.count()).where(Response.channel_id == channel.id)) or 0
@@ -56,41 +57,55 @@ def record_response(
                 "This link has reached the number of responses it was set up for. "
                 "Thank you for your interest."
             )
-    response = Response(
-        id=uuid.uuid4(),
-        survey_id=survey.id,
-        channel_id=channel.id if channel else None,
-        mode=mode.value,
-        submitted_on=on,
+    response_id = uuid.uuid4()
+    session.execute(
+        insert(Response).values(
+            id=response_id,
+            survey_id=survey.id,
+            channel_id=channel.id if channel else None,
+            mode=mode.value,
+            submitted_on=on,
+        )
     )
-    for question_id, parsed in answers.items():
-        response.answers.extend(_answer_rows(question_id, parsed))
-    try:
-        with session.begin_nested():
-            if receipt_key:
-                session.add(
-                    SubmissionReceipt(nonce_hash=receipt_key, survey_id=survey.id, received_on=on)
-                )
-                session.flush()
-            session.add(response)
-            session.flush()
-    except IntegrityError:
-        # Another request with the same nonce won the race: it is stored once.
-        return False
+    rows = [
+        {"id": uuid.uuid4(), "response_id": response_id, "question_id": qid, **values}
+        for qid, parsed in answers.items()
+        for values in _answer_values(parsed)
+    ]
+    if rows:
+        session.execute(insert(Answer), rows)
     return True
 
 
-def _answer_rows(question_id: int, parsed: Parsed) -> list[Answer]:
+def _insert_receipt(session: Session, key: str, survey_id: int, on: date) -> bool:
+    dialect = session.get_bind().dialect.name
+    values = {"nonce_hash": key, "survey_id": survey_id, "received_on": on}
+    if dialect == "postgresql":
+        statement = pg_insert(SubmissionReceipt).values(**values).on_conflict_do_nothing()
+    elif dialect == "sqlite":
+        statement = sqlite_insert(SubmissionReceipt).values(**values).on_conflict_do_nothing()
+    else:  # pragma: no cover - Engage supports SQLite and PostgreSQL
+        if session.get(SubmissionReceipt, key) is not None:
+            return False
+        session.add(SubmissionReceipt(**values))
+        session.flush()
+        return True
+    result = session.execute(statement)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _answer_values(parsed: Parsed) -> list[dict[str, object]]:
+    empty: dict[str, object] = {"option_code": None, "text_value": None, "number_value": None}
     if parsed.text is not None:
-        return [Answer(question_id=question_id, text_value=parsed.text)]
+        return [{**empty, "text_value": parsed.text}]
     if len(parsed.codes) > 1:
-        return [Answer(question_id=question_id, option_code=code) for code in parsed.codes]
+        return [{**empty, "option_code": code} for code in parsed.codes]
     return [
-        Answer(
-            question_id=question_id,
-            option_code=parsed.codes[0] if parsed.codes else None,
-            number_value=parsed.number,
-        )
+        {
+            **empty,
+            "option_code": parsed.codes[0] if parsed.codes else None,
+            "number_value": parsed.number,
+        }
     ]
 
 

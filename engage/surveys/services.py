@@ -108,6 +108,15 @@ def ensure_questions_editable(session: Session, survey: Survey) -> None:
         )
 
 
+def _begin_change(session: Session, survey: Survey) -> None:
+    """Check the questions may change, and mark the survey's structure as changed.
+
+    The respondent flow caches each survey's pages and questions by ``version``.
+    """
+    ensure_questions_editable(session, survey)
+    survey.version = (survey.version or 1) + 1
+
+
 @dataclass
 class SurveySettings:
     title: str
@@ -172,6 +181,7 @@ def update_settings(session: Session, survey: Survey, settings: SurveySettings) 
         raise SurveyLocked("This survey is archived and cannot be changed.")
     old_areas = survey.area_codes
     apply_settings(survey, settings)
+    survey.version = (survey.version or 1) + 1
     if survey.area_codes != old_areas:
         _sync_area_question(session, survey)
 
@@ -189,6 +199,7 @@ def set_status(session: Session, survey: Survey, new: str) -> None:
         if problems:
             raise Conflict("This survey cannot open yet: " + " ".join(problems))
     survey.status = target.value
+    survey.version = (survey.version or 1) + 1
 
 
 def publish_problems(survey: Survey) -> list[str]:
@@ -230,7 +241,7 @@ def add_section(
     intro: str = "",
     condition: dict[str, Any] | None = None,
 ) -> Section:
-    ensure_questions_editable(session, survey)
+    _begin_change(session, survey)
     title = title.strip()
     if not title:
         raise InvalidInput("Give the page a title.")
@@ -250,7 +261,7 @@ def update_section(
     intro: str,
     condition: dict[str, Any] | None,
 ) -> None:
-    ensure_questions_editable(session, survey)
+    _begin_change(session, survey)
     if not title.strip():
         raise InvalidInput("Give the page a title.")
     resolved = _resolve_condition(survey, section, condition)
@@ -260,7 +271,7 @@ def update_section(
 
 
 def delete_section(session: Session, survey: Survey, section: Section) -> None:
-    ensure_questions_editable(session, survey)
+    _begin_change(session, survey)
     ids = {q.id for q in section.questions}
     _refuse_if_referenced(survey, ids)
     survey.sections.remove(section)
@@ -268,7 +279,7 @@ def delete_section(session: Session, survey: Survey, section: Section) -> None:
 
 
 def move_section(session: Session, survey: Survey, section: Section, step: int) -> None:
-    ensure_questions_editable(session, survey)
+    _begin_change(session, survey)
     sections = list(survey.sections)
     i = sections.index(section)
     j = i + step
@@ -323,7 +334,7 @@ def slugify(text: str) -> str:
 def add_question(
     session: Session, survey: Survey, section: Section, spec: QuestionSpec
 ) -> Question:
-    ensure_questions_editable(session, survey)
+    _begin_change(session, survey)
     resolved = _resolve_condition(survey, section, spec.condition)
     question = Question(survey_id=survey.id, position=len(section.questions))
     _fill_question(survey, question, spec)
@@ -336,7 +347,7 @@ def add_question(
 def update_question(
     session: Session, survey: Survey, question: Question, spec: QuestionSpec
 ) -> None:
-    ensure_questions_editable(session, survey)
+    _begin_change(session, survey)
     resolved = _resolve_condition(survey, question.section, spec.condition)
     if resolved[0] == question.id:
         raise InvalidInput("A question cannot depend on itself.")
@@ -346,7 +357,7 @@ def update_question(
 
 
 def delete_question(session: Session, survey: Survey, question: Question) -> None:
-    ensure_questions_editable(session, survey)
+    _begin_change(session, survey)
     _refuse_if_referenced(survey, {question.id})
     section = question.section
     section.questions.remove(question)
@@ -354,7 +365,7 @@ def delete_question(session: Session, survey: Survey, question: Question) -> Non
 
 
 def move_question(session: Session, survey: Survey, question: Question, step: int) -> None:
-    ensure_questions_editable(session, survey)
+    _begin_change(session, survey)
     items = list(question.section.questions)
     i = items.index(question)
     j = i + step
@@ -657,11 +668,20 @@ def update_channel(channel: Channel, *, cap: int | None, closed: bool) -> None:
     channel.closed = closed
 
 
-def get_channel_by_code(session: Session, code: str) -> Channel:
-    channel = session.scalar(select(Channel).where(Channel.code == code.lower()[:16]))
-    if channel is None:
+def get_channel_by_code(session: Session, code: str) -> tuple[Channel, int]:
+    """The channel for a short link and its survey's current structure version."""
+    row = session.execute(
+        select(Channel, Survey.version)
+        .join(Survey, Survey.id == Channel.survey_id)
+        .where(Channel.code == code.lower()[:16])
+    ).one_or_none()
+    if row is None:
         raise NotFound("We could not find that survey. Check the link and try again.")
-    return channel
+    return row[0], int(row[1])
+
+
+def channel_response_count(session: Session, channel_id: int) -> int:
+    return int(session.scalar(select(func.count()).where(Response.channel_id == channel_id)) or 0)
 
 
 def get_channel(survey: Survey, channel_id: int) -> Channel:

@@ -1,0 +1,58 @@
+"""Domain exceptions raised by the analysis functions.
+
+They carry the data a caller needs to explain the problem; the wording shown to
+an officer belongs to the view layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+
+
+class AnalysisError(Exception):
+    """Base class for problems in the data handed to an analysis function."""
+
+
+class UnknownCategories(AnalysisError):
+    """The sample holds categories that the population baseline does not have.
+
+    Usually a codebook and a baseline that do not match (a 19-group ethnicity
+    answer compared with a 5-group baseline, or a misspelt label).
+    """
+
+    def __init__(self, categories: Sequence[Hashable], dimension: str | None = None) -> None:
+        self.categories: tuple[Hashable, ...] = tuple(categories)
+        self.dimension = dimension
+        where = f" in {dimension!r}" if dimension is not None else ""
+        super().__init__(f"categories not in the population{where}: {list(self.categories)!r}")
+
+
+class RakingDidNotConverge(AnalysisError):
+    """Raking could not make the weighted sample match every margin.
+
+    ``empty_categories`` maps each dimension to the margin categories that have
+    a population share above zero but no (known) respondent, which no weight can
+    fix; when it is empty the iterations ran out: ``max_error`` says how far the
+    weighted shares still were from the population shares and, when trimming,
+    ``trim_violation`` how far (in multiples of the mean weight) the weights
+    still were outside the caps.
+    """
+
+    def __init__(
+        self,
+        iterations: int,
+        max_error: float,
+        empty_categories: Mapping[str, Sequence[Hashable]] | None = None,
+        trim_violation: float | None = None,
+    ) -> None:
+        self.iterations = iterations
+        self.max_error = max_error
+        self.trim_violation = trim_violation
+        self.empty_categories: dict[str, tuple[Hashable, ...]] = {
+            dimension: tuple(categories)
+            for dimension, categories in (empty_categories or {}).items()
+        }
+        super().__init__(
+            f"raking did not converge after {iterations} iterations "
+            f"(max margin error {max_error:.3g}, empty categories {self.empty_categories!r})"
+        )
