@@ -33,9 +33,9 @@ class RakingDidNotConverge(AnalysisError):
     ``empty_categories`` maps each dimension to the margin categories that have
     a population share above zero but no (known) respondent, which no weight can
     fix; when it is empty the iterations ran out: ``max_error`` says how far the
-    weighted shares still were from the population shares and, when trimming,
-    ``trim_violation`` how far (in multiples of the mean weight) the weights
-    still were outside the caps.
+    weighted shares still were from the population shares and, when the caps
+    could not be met, ``trim_violation`` how far (in multiples of the mean
+    weight) the weights were outside them the last time the margins held.
     """
 
     def __init__(
