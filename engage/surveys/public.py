@@ -24,8 +24,9 @@ from engage.auth.access import public
 from engage.db import begin_write, get_session
 from engage.errors import InvalidInput, NotAccepting, NotFound
 from engage.surveys import logic, services
-from engage.surveys.models import Channel, Section, Survey
+from engage.surveys.models import Section, Survey
 from engage.surveys.responses import record_response
+from engage.surveys.services import ChannelRef
 
 bp = Blueprint("respond", __name__)
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="engage-started")
 
 
-def _load(code: str) -> tuple[Survey, Channel]:
+def _load(code: str) -> tuple[Survey, ChannelRef]:
     session = get_session()
     channel, version = services.get_channel_by_code(session, code)
     survey = _cached_survey(session, channel.survey_id, version)
@@ -134,7 +135,7 @@ def step(code: str) -> ResponseReturnValue:
 
 def _submit(
     survey: Survey,
-    channel: Channel,
+    channel: ChannelRef,
     raw: logic.RawAnswers,
     dropped: list[int],
     state: dict[str, str],
@@ -226,7 +227,7 @@ def check_body_encoding() -> None:
 
 def _render_page(
     survey: Survey,
-    channel: Channel,
+    channel: ChannelRef,
     section: Section,
     raw: logic.RawAnswers,
     errors: dict[str, str],

@@ -6,6 +6,7 @@ import hashlib
 import io
 import uuid
 from datetime import date
+from typing import Protocol
 
 import pandas as pd
 from sqlalchemy import func, insert, select
@@ -32,10 +33,19 @@ def nonce_hash(nonce: str) -> str:
     return hashlib.sha256(nonce.encode("utf-8")).hexdigest()
 
 
+class ChannelLike(Protocol):
+    id: int
+    cap: int | None
+
+
+_INSERT_RESPONSE = insert(Response.__table__)
+_INSERT_ANSWER = insert(Answer.__table__)
+
+
 def record_response(
     session: Session,
     survey: Survey,
-    channel: Channel | None,
+    channel: ChannelLike | None,
     answers: dict[int, Parsed],
     *,
     on: date,
@@ -58,14 +68,16 @@ def record_response(
                 "Thank you for your interest."
             )
     response_id = uuid.uuid4()
+    # Core inserts on the tables: the ORM's bulk machinery costs more than the write here.
     session.execute(
-        insert(Response).values(
-            id=response_id,
-            survey_id=survey.id,
-            channel_id=channel.id if channel else None,
-            mode=mode.value,
-            submitted_on=on,
-        )
+        _INSERT_RESPONSE,
+        {
+            "id": response_id,
+            "survey_id": survey.id,
+            "channel_id": channel.id if channel else None,
+            "mode": mode.value,
+            "submitted_on": on,
+        },
     )
     rows = [
         {"id": uuid.uuid4(), "response_id": response_id, "question_id": qid, **values}
@@ -73,7 +85,7 @@ def record_response(
         for values in _answer_values(parsed)
     ]
     if rows:
-        session.execute(insert(Answer), rows)
+        session.execute(_INSERT_ANSWER, rows)
     return True
 
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from engage.errors import Conflict, InvalidInput, NotFound, SurveyLocked
@@ -216,7 +216,7 @@ def publish_problems(survey: Survey) -> list[str]:
     return problems
 
 
-def accepting_problem(survey: Survey, channel: Channel | None, on: date) -> str | None:
+def accepting_problem(survey: Survey, channel: Channel | ChannelRef | None, on: date) -> str | None:
     """Why this survey or channel is not taking responses today, or None."""
     if survey.status == Status.DRAFT.value:
         return "This survey has not opened yet."
@@ -668,16 +668,41 @@ def update_channel(channel: Channel, *, cap: int | None, closed: bool) -> None:
     channel.closed = closed
 
 
-def get_channel_by_code(session: Session, code: str) -> tuple[Channel, int]:
+@dataclass(frozen=True)
+class ChannelRef:
+    """What the respondent flow needs of a channel, read fresh on every request."""
+
+    id: int
+    survey_id: int
+    name: str
+    code: str
+    cap: int | None
+    closed: bool
+
+
+# Built once: this runs on every respondent request.
+_CHANNEL_BY_CODE = (
+    select(
+        Channel.id,
+        Channel.survey_id,
+        Channel.name,
+        Channel.code,
+        Channel.cap,
+        Channel.closed,
+        Survey.version,
+    )
+    .join(Survey, Survey.id == Channel.survey_id)
+    .where(Channel.code == bindparam("code"))
+)
+
+
+def get_channel_by_code(session: Session, code: str) -> tuple[ChannelRef, int]:
     """The channel for a short link and its survey's current structure version."""
-    row = session.execute(
-        select(Channel, Survey.version)
-        .join(Survey, Survey.id == Channel.survey_id)
-        .where(Channel.code == code.lower()[:16])
-    ).one_or_none()
+    row = session.execute(_CHANNEL_BY_CODE, {"code": code.lower()[:16]}).one_or_none()
     if row is None:
         raise NotFound("We could not find that survey. Check the link and try again.")
-    return row[0], int(row[1])
+    *fields, version = row
+    return ChannelRef(*fields), int(version)
 
 
 def channel_response_count(session: Session, channel_id: int) -> int:
