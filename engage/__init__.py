@@ -114,6 +114,8 @@ def _register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def inject() -> dict[str, Any]:
+        if request.blueprint == "respond":
+            return {}  # respondent pages never depend on who is signed in
         role = getattr(current_user, "role_enum", None)
         return {
             "can_design": role in DESIGNERS,
