@@ -473,3 +473,25 @@ def test_cached_survey_follows_every_change(client, make_survey, session) -> Non
     services.set_status(session, survey, "closed")
     session.commit()
     assert client.get(f"/s/{code}").status_code == 410
+
+
+def test_concurrent_retries_of_one_form_store_one_response(app, make_survey, session) -> None:
+    import threading
+
+    survey = make_survey()
+    code = survey.channels[0].code
+    state = start_form(app.test_client(), code)
+    statuses: list[int] = []
+
+    def post() -> None:
+        response = submit_all(app.test_client(), survey, code, youth_answers(survey), state)
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=post) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 8
+    assert count(session) == 1
+    assert count(session, SubmissionReceipt) == 1

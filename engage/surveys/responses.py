@@ -90,20 +90,20 @@ def record_response(
 
 
 def _insert_receipt(session: Session, key: str, survey_id: int, on: date) -> bool:
-    dialect = session.get_bind().dialect.name
-    values = {"nonce_hash": key, "survey_id": survey_id, "received_on": on}
-    if dialect == "postgresql":
-        statement = pg_insert(SubmissionReceipt).values(**values).on_conflict_do_nothing()
-    elif dialect == "sqlite":
-        statement = sqlite_insert(SubmissionReceipt).values(**values).on_conflict_do_nothing()
-    else:  # pragma: no cover - Engage supports SQLite and PostgreSQL
-        if session.get(SubmissionReceipt, key) is not None:
-            return False
-        session.add(SubmissionReceipt(**values))
-        session.flush()
-        return True
-    result = session.execute(statement)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    """Insert the receipt unless it exists; True if this call inserted it.
+
+    RETURNING tells us reliably on both SQLite and PostgreSQL (rowcount is not
+    dependable across drivers for ON CONFLICT DO NOTHING).
+    """
+    table = SubmissionReceipt.__table__
+    dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        dialect_insert(table)
+        .values(nonce_hash=key, survey_id=survey_id, received_on=on)
+        .on_conflict_do_nothing()
+        .returning(table.c.nonce_hash)
+    )
+    return session.execute(statement).first() is not None
 
 
 def _answer_values(parsed: Parsed) -> list[dict[str, object]]:
