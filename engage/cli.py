@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -55,6 +56,56 @@ def register_cli(app: Flask) -> None:
         finally:
             session.close()
         click.echo(result.summary())
+
+    @app.cli.command("import-population")
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--name", required=True, help='e.g. "Dudley wards 2024".')
+    @click.option("--source", default="", help="Where the figures come from and their licence.")
+    @click.option("--replace", is_flag=True, help="Replace a baseline of the same name.")
+    def import_population_command(file: Path, name: str, source: str, replace: bool) -> None:
+        """Import a population baseline from a tidy CSV (area_code, dimension, category, count)."""
+        _import_population(file, name, source, replace)
+
+
+def _import_population(file: Path, name: str, source: str, replace: bool) -> None:
+    from engage.population import services as population
+
+    session = new_session(immediate=True)
+    try:
+        result = population.import_population_summary(
+            session, file, name=name, source_note=source, replace=replace
+        )
+        session.commit()
+    except population.PopulationFileError as exc:
+        session.rollback()
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        click.echo(
+            f"Nothing was imported ({_plural(len(exc.problems), 'problem')}; "
+            "rows are counted from the first row after the header).",
+            err=True,
+        )
+        sys.exit(2)
+    except population.BaselineExists as exc:
+        session.rollback()
+        click.echo(f"{exc.message} Use --replace to replace it. Nothing was imported.", err=True)
+        sys.exit(2)
+    except EngageError as exc:
+        session.rollback()
+        click.echo(f"{exc.message} Nothing was imported.", err=True)
+        sys.exit(2)
+    finally:
+        session.close()
+    verb = "Replaced" if result.replaced else "Imported"
+    click.echo(
+        f"{verb} population baseline '{result.baseline.name}': "
+        f"{_plural(result.rows, 'row')}, {_plural(result.areas, 'area')}, "
+        f"{_plural(len(result.dimensions), 'dimension')} ({', '.join(result.dimensions)})."
+    )
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def _create(email: str, name: str, password: str, role: Role) -> None:

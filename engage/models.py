@@ -2,6 +2,7 @@
 
 from engage.auth.models import LoginFailure, User
 from engage.db import Base
+from engage.population.models import PopulationBaseline, PopulationCount
 from engage.surveys.models import (
     Answer,
     Channel,
@@ -20,6 +21,8 @@ __all__ = [
     "Channel",
     "LoginFailure",
     "Option",
+    "PopulationBaseline",
+    "PopulationCount",
     "Question",
     "Response",
     "Section",

@@ -29,6 +29,7 @@ from engage.choices import choices
 from engage.db import get_session
 from engage.errors import EngageError, InvalidInput
 from engage.population.areas import AREA_GROUPS, area_names
+from engage.reach.context import reach_alerts
 from engage.surveys import logic, responses, services
 from engage.surveys.forms import (
     ChannelForm,
@@ -118,6 +119,7 @@ def _overview_context(db: Any, survey: Survey) -> dict[str, Any]:
         if survey.status == Status.DRAFT.value
         else [],
         "locked": services.has_responses(db, survey.id),
+        "reach_alerts": reach_alerts(db, survey) if counts is not None and not counts.empty else [],
     }
 
 

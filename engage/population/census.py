@@ -1,0 +1,936 @@
+"""Census 2021 population baselines for the areas and ages a survey covers.
+
+A baseline is the population a survey's respondents are compared with: counts
+per category of one dimension, pooled (summed) over the chosen local
+authorities. Counts, not shares: ONS perturbs every table independently, so
+each dimension is normalised by its own total by whoever uses it.
+
+Compare like with like in age (NOTES.md, "Population baselines"): a youth
+survey is compared with the census population of its ages wherever the census
+files allow, and every baseline says in plain words which population it is
+(``source``) and where it falls short (``warning``). The files and their
+geography caveats are described in ``data/README.md``.
+
+Source: Office for National Statistics licensed under the Open Government Licence v.3.0
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from engage.population import mapping
+from engage.population.areas import ATTRIBUTION, UnknownArea, area_names
+
+__all__ = [
+    "ATTRIBUTION",
+    "DIMENSIONS",
+    "Baseline",
+    "MissingBaseline",
+    "PopulationFileError",
+    "UnknownAreas",
+    "age_bands",
+    "band_label",
+    "baseline_from_frame",
+    "collapse_ethnic_groups",
+    "load_baseline",
+    "load_baselines",
+    "resolve_areas",
+    "validate_population_frame",
+]
+
+DIMENSIONS: tuple[str, ...] = (
+    "age",
+    "sex",
+    "ethnic_group",
+    "religion",
+    "disability",
+    "main_language",
+)
+
+MAX_AGE = mapping.MAX_AGE
+# Where census 5-year (then 10-year) age bands start: survey bands nest in
+# these, so "under 25" and "16-24" can both be rebuilt from them.
+AGE_CUTS: tuple[int, ...] = (10, 15, 20, 25, 30, 35, 45, 55, 65, 75)
+YOUTH_ETHNICITY_AGES = (10, 17)  # the only ages with ethnicity by age in the files
+YOUTH_MAX_AGE = 25  # surveys up to this age compare ethnicity with ages 10-17
+RELIGION_SPLIT_AGE = 16  # religion by age is published for 0-15 and 16+ only
+MAIN_LANGUAGE_MIN_AGE = 3
+
+# April 2023 unitaries: the by-age tables for religion and ethnicity use them in
+# place of the districts they merged (data/README.md, "Areas").
+UNITARIES_2023: dict[str, tuple[str, ...]] = {
+    "E06000063": ("E07000026", "E07000028", "E07000029"),
+    "E06000064": ("E07000027", "E07000030", "E07000031"),
+    "E06000065": (
+        "E07000163",
+        "E07000164",
+        "E07000165",
+        "E07000166",
+        "E07000167",
+        "E07000168",
+        "E07000169",
+    ),
+    "E06000066": ("E07000187", "E07000188", "E07000189", "E07000246"),
+}
+UNITARY_NAMES: dict[str, str] = {
+    "E06000063": "Cumberland",
+    "E06000064": "Westmorland and Furness",
+    "E06000065": "North Yorkshire",
+    "E06000066": "Somerset",
+}
+_UNITARY_OF = {district: unitary for unitary, ds in UNITARIES_2023.items() for district in ds}
+
+_CENSUS = "Census 2021"
+
+
+@dataclass(frozen=True, eq=False)
+class Baseline:
+    """The population one dimension of a survey is compared with.
+
+    ``counts`` is indexed by category label, exactly the labels
+    ``mapping.to_census`` gives the sample, in ONS order; whole numbers,
+    except for an estimate mixed from two age bands (religion), which is
+    fractional. ``exact_ages`` is True when the counts cover exactly the
+    survey's ages; ``warning`` is for the page when they do not, or when
+    the baseline is otherwise not like for like.
+    """
+
+    dimension: str
+    counts: pd.Series
+    source: str
+    exact_ages: bool
+    warning: str | None
+
+
+class UnknownAreas(UnknownArea):
+    """Area codes that are not Census 2021 local authorities (``codes``)."""
+
+
+class MissingBaseline(ValueError):
+    """No population figures for ``dimension`` in these ``areas``."""
+
+    def __init__(self, dimension: str, areas: list[str]) -> None:
+        self.dimension = dimension
+        self.areas = areas
+        super().__init__(f"no {dimension} figures for {', '.join(areas)}")
+
+
+class PopulationFileError(ValueError):
+    """An imported population file has problems; ``problems`` lists every one."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems[:20]) + (" ..." if len(problems) > 20 else ""))
+
+
+# ---------------------------------------------------------------- age bands
+
+
+def age_bands(age_min: int | None, age_max: int | None) -> list[tuple[int, int]]:
+    """Bands that nest in the census age bands, clipped to the survey's ages.
+
+    A band of a single year at either end is merged into its neighbour when at
+    least two bands remain (11-25 gives 11-14, 15-19, 20-25, not a band of
+    25-year-olds alone). No ages gives 0-9, 10-14, ... 65-74, 75-120.
+    """
+    low, high = _age_range(age_min, age_max)
+    edges = [0, *AGE_CUTS, MAX_AGE + 1]
+    bands = [
+        (max(start, low), min(stop - 1, high))
+        for start, stop in itertools.pairwise(edges)
+        if start <= high and stop - 1 >= low
+    ]
+    if len(bands) > 2 and bands[-1][0] == bands[-1][1]:
+        bands[-2:] = [(bands[-2][0], bands[-1][1])]
+    if len(bands) > 2 and bands[0][0] == bands[0][1]:
+        bands[:2] = [(bands[0][0], bands[1][1])]
+    return bands
+
+
+def band_label(low: int, high: int) -> str:
+    """ "11-14", "16" for one year, "75+" for a band open at the top (census 90+)."""
+    return mapping.band_text(low, high)
+
+
+# ---------------------------------------------------------------- census baselines
+
+
+def load_baseline(
+    areas: Sequence[str], dimension: str, *, age_min: int | None, age_max: int | None
+) -> Baseline:
+    """The Census 2021 baseline of one dimension, pooled over ``areas``.
+
+    Areas are 2021 local authority codes (the four 2023 unitaries are accepted
+    too and stand for their districts). Raises ``UnknownAreas`` for codes that
+    are neither; falls back to all ages, with a warning, where the census files
+    have no figures by age for an area.
+    """
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}; expected one of {DIMENSIONS}")
+    codes = resolve_areas(areas)
+    low, high = _age_range(age_min, age_max)
+    return _LOADERS[dimension](codes, low, high)
+
+
+def load_baselines(
+    areas: Sequence[str], *, age_min: int | None, age_max: int | None
+) -> dict[str, Baseline]:
+    """Every dimension's baseline (``load_baseline``), in ``DIMENSIONS`` order."""
+    codes = resolve_areas(areas)
+    low, high = _age_range(age_min, age_max)
+    baselines: dict[str, Baseline] = {}
+    for dimension in DIMENSIONS:
+        try:
+            baselines[dimension] = _LOADERS[dimension](codes, low, high)
+        except MissingBaseline:
+            continue
+    return baselines
+
+
+def collapse_ethnic_groups(baseline: Baseline) -> Baseline:
+    """A detailed ethnic group baseline summed into the five broad groups.
+
+    For samples that only have broad answers, or are too small for 19 groups.
+    """
+    if baseline.dimension != "ethnic_group":
+        raise ValueError(f"not an ethnic group baseline: {baseline.dimension!r}")
+    if mapping.is_broad_ethnic(baseline.counts.index):
+        return baseline
+    broad_of = mapping.broad_ethnic_groups()
+    unknown = [label for label in baseline.counts.index if label not in broad_of]
+    if unknown:
+        raise ValueError(f"not census ethnic groups: {unknown!r}")
+    counts = baseline.counts.groupby(baseline.counts.index.map(broad_of), sort=False).sum()
+    order = [g for g in mapping.category_order("ethnic_group") if g in counts.index]
+    return Baseline(
+        dimension=baseline.dimension,
+        counts=_named(counts.reindex(order)),
+        source=f"{baseline.source}, as 5 broad groups",
+        exact_ages=baseline.exact_ages,
+        warning=baseline.warning,
+    )
+
+
+def _load_age(codes: list[str], low: int, high: int) -> Baseline:
+    years = _in_ages(_single_years("age", codes), low, high)
+    counts = _sum_into_bands(years, age_bands(low, high))
+    return Baseline(
+        dimension="age",
+        counts=counts,
+        source=f"{_CENSUS}, {_ages_text(low, high)} (single year of age)",
+        exact_ages=_whole_years(low, high),
+        warning=None,
+    )
+
+
+def _load_sex(codes: list[str], low: int, high: int) -> Baseline:
+    rows = _in_ages(_single_years("sex", codes), low, high)
+    return Baseline(
+        dimension="sex",
+        counts=_pool(rows, "sex"),
+        source=f"{_CENSUS}, {_ages_text(low, high)} (sex by single year of age)",
+        exact_ages=_whole_years(low, high),
+        warning=None,
+    )
+
+
+def _load_ethnic_group(codes: list[str], low: int, high: int) -> Baseline:
+    ages = _ages_text(low, high)
+    youth_low, youth_high = YOUTH_ETHNICITY_AGES
+    if high <= YOUTH_MAX_AGE and low <= youth_high and high >= youth_low:
+        usable, missing = _by_age_codes(codes, "ethnic_group_broad")
+        if not missing:
+            rows = _by_age("ethnic_group_broad", usable)
+            exact = (low, high) == YOUTH_ETHNICITY_AGES
+            warning = None
+            if not exact:
+                warning = (
+                    "Census ethnicity by age is only published for ages 10-17 here, in 5 broad "
+                    f"groups; the survey covers {ages}, so it is compared with ages 10-17."
+                )
+            return Baseline(
+                dimension="ethnic_group",
+                counts=_pool(rows, "ethnic_group"),
+                source=f"{_CENSUS}, ages 10-17 (broad ethnic groups)",
+                exact_ages=exact,
+                warning=warning,
+            )
+        warning = (
+            f"No census ethnicity by age for {_missing_text(missing)}: compared with all ages, "
+            "where ethnic minority groups are usually a smaller share than among young people."
+        )
+    elif _all_ages(low, high):
+        warning = None
+    else:
+        warning = (
+            "Census ethnicity by age is only published for ages 10-17 here, which does not "
+            f"fit {ages}: compared with all ages."
+        )
+    return Baseline(
+        dimension="ethnic_group",
+        counts=_pool(_all_ages_rows("ethnic_group", codes), "ethnic_group"),
+        source=f"{_CENSUS}, all ages (19 ethnic groups)",
+        exact_ages=_all_ages(low, high),
+        warning=warning,
+    )
+
+
+def _load_religion(codes: list[str], low: int, high: int) -> Baseline:
+    ages = _ages_text(low, high)
+    not_answered = "'Not answered' left out"
+    if _all_ages(low, high):
+        rows = _all_ages_rows("religion", codes)
+        return Baseline(
+            dimension="religion",
+            counts=_pool(rows, "religion"),
+            source=f"{_CENSUS}, all ages (religion; {_not_answered_text(rows)})",
+            exact_ages=True,
+            warning=None,
+        )
+    usable, missing = _by_age_codes(codes, "religion")
+    if missing:
+        rows = _all_ages_rows("religion", codes)
+        return Baseline(
+            dimension="religion",
+            counts=_pool(rows, "religion"),
+            source=f"{_CENSUS}, all ages (religion; {_not_answered_text(rows)})",
+            exact_ages=False,
+            warning=f"No census religion by age for {_missing_text(missing)}: "
+            "compared with all ages.",
+        )
+    rows = _by_age("religion", usable)
+    young = rows[rows["age_band"] == "0-15"]
+    adults = rows[rows["age_band"] == "16+"]
+    if high < RELIGION_SPLIT_AGE or low >= RELIGION_SPLIT_AGE:
+        band, used = ("0-15", young) if high < RELIGION_SPLIT_AGE else ("16+", adults)
+        band_low, band_high = mapping.parse_band(band)
+        exact = (low, high) == (band_low, band_high)
+        warning = None
+        if not exact:
+            warning = (
+                "Census religion by age is only split into ages 0-15 and 16 and over here: "
+                f"the survey's {ages} are compared with {_ages_text(band_low, band_high)}."
+            )
+        return Baseline(
+            dimension="religion",
+            counts=_pool(used, "religion"),
+            source=f"{_CENSUS}, {_ages_text(band_low, band_high)} "
+            f"(religion by age; {_not_answered_text(used)})",
+            exact_ages=exact,
+            warning=warning,
+        )
+    # The survey spans 16: mix the two bands' religion shares, weighted by how
+    # many of the survey's ages fall either side (exact, from sex by single year).
+    people = _single_years("sex", codes)
+    below = float(_in_ages(people, low, RELIGION_SPLIT_AGE - 1)["count"].sum())
+    above = float(_in_ages(people, RELIGION_SPLIT_AGE, high)["count"].sum())
+    young_counts, adult_counts = _pool(young, "religion"), _pool(adults, "religion")
+    counts = young_counts / young_counts.sum() * below + adult_counts / adult_counts.sum() * above
+    refused = (_not_answered_share(young) * below + _not_answered_share(adults) * above) / (
+        below + above
+    )
+    lower_ages = _ages_text(low, RELIGION_SPLIT_AGE - 1)
+    upper_ages = _ages_text(RELIGION_SPLIT_AGE, high)
+    return Baseline(
+        dimension="religion",
+        counts=_named(counts.astype("float64")),
+        source=f"{_CENSUS}, {ages}: estimate from religion at ages 0-15 and 16 and over, "
+        f"weighted by the population at {lower_ages} and {upper_ages} "
+        f"({not_answered}, {refused:.1%})",
+        exact_ages=False,
+        warning=(
+            "Census religion by age is only split into ages 0-15 and 16 and over: the "
+            f"figures for {ages} are an estimate that gives {lower_ages} the religion mix of "
+            "all 0-15 year olds and "
+            f"{upper_ages} that of everyone 16 and over."
+        ),
+    )
+
+
+def _load_disability(codes: list[str], low: int, high: int) -> Baseline:
+    return Baseline(
+        dimension="disability",
+        counts=_pool(_all_ages_rows("disability", codes), "disability"),
+        source=f"{_CENSUS}, all ages (disability under the Equality Act)",
+        exact_ages=_all_ages(low, high),
+        warning=(
+            "No age breakdown for disability in the census figures here: compared with all "
+            "ages (Engage surveys ask about disability only from age 16)."
+        ),
+    )
+
+
+def _load_main_language(codes: list[str], low: int, high: int) -> Baseline:
+    exact = low <= MAIN_LANGUAGE_MIN_AGE and high >= MAX_AGE
+    return Baseline(
+        dimension="main_language",
+        counts=_pool(_all_ages_rows("main_language", codes), "main_language"),
+        source=f"{_CENSUS}, ages 3 and over (main language)",
+        exact_ages=exact,
+        warning=None
+        if exact
+        else "No age breakdown for main language: compared with all ages 3 and over.",
+    )
+
+
+_LOADERS: dict[str, Callable[[list[str], int, int], Baseline]] = {
+    "age": _load_age,
+    "sex": _load_sex,
+    "ethnic_group": _load_ethnic_group,
+    "religion": _load_religion,
+    "disability": _load_disability,
+    "main_language": _load_main_language,
+}
+
+
+# ---------------------------------------------------------------- imported figures
+
+FRAME_COLUMNS = ("area_code", "area_name", "dimension", "category", "age_band", "count")
+_REQUIRED = ("area_code", "dimension", "category", "count")
+# The census by-age file's name for ethnic group in broad groups (ages 10-17).
+_DIMENSION_ALIASES = {"ethnic_group_broad": "ethnic_group"}
+
+
+def validate_population_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Check an imported population table and return it cleaned.
+
+    Columns: ``area_code``, ``dimension``, ``category``, ``count`` and,
+    optionally, ``area_name`` and ``age_band`` (blank: all ages). Raises
+    ``PopulationFileError`` listing every problem, rows numbered from 1 for
+    the first data row. The cleaned frame has all six columns, categories in
+    their census spelling, age bands as "10-17" / "16+", whole counts.
+    """
+    problems = _column_problems(frame)
+    if len(frame) == 0:
+        problems.append("the file has no data rows")
+    if problems:
+        raise PopulationFileError(problems)
+
+    data = frame.set_axis([_column_name(c) for c in frame.columns], axis="columns")
+    blank = [""] * len(data)
+    text = {
+        name: _text_column(data[name]) if name in data else blank
+        for name in FRAME_COLUMNS
+        if name != "count"
+    }
+    counts = data["count"].tolist()
+    broad_of = mapping.broad_ethnic_groups()
+    rows: list[tuple[str, str | None, str, str, str | None, int]] = []
+    for i in range(len(data)):
+        row = i + 1
+        area = text["area_code"][i].upper()
+        given_dimension = text["dimension"][i].lower()
+        dimension = _DIMENSION_ALIASES.get(given_dimension, given_dimension)
+        raw_category = text["category"][i]
+        raw_band = text["age_band"][i]
+        count, count_problem = _parse_count(counts[i])
+        row_problems: list[str] = []
+        if not area:
+            row_problems.append(f"row {row}: area_code is blank")
+        if not dimension:
+            row_problems.append(f"row {row}: dimension is blank")
+        elif dimension not in DIMENSIONS:
+            row_problems.append(
+                f"row {row}: dimension {dimension!r} is not one of {', '.join(DIMENSIONS)}"
+            )
+        category = None
+        if not raw_category:
+            row_problems.append(f"row {row}: category is blank")
+        elif dimension in DIMENSIONS:
+            category = mapping.census_category(dimension, raw_category)
+            if category is not None and given_dimension == "ethnic_group_broad":
+                category = broad_of.get(category, category)
+            if category is None:
+                row_problems.append(
+                    f"row {row}: category {raw_category!r} is not a known {dimension} category"
+                )
+        band = None
+        if raw_band:
+            if dimension == "age":
+                row_problems.append(
+                    f"row {row}: age_band must be blank for the age dimension "
+                    "(the ages are the categories)"
+                )
+            else:
+                band = mapping.census_category("age", raw_band)
+                if band is None:
+                    row_problems.append(
+                        f"row {row}: age_band {raw_band!r} is not an age band such as "
+                        "10-17, 16+ or 16"
+                    )
+        if count_problem:
+            row_problems.append(f"row {row}: {count_problem}")
+        problems += row_problems
+        if not row_problems and category is not None and count is not None:
+            rows.append((area, text["area_name"][i] or None, dimension, category, band, count))
+        else:
+            rows.append(("", None, "", "", None, -1))  # placeholder keeps row numbers
+
+    problems += _duplicate_problems(rows)
+    problems += _overlap_problems(rows)
+    if problems:
+        raise PopulationFileError(problems)
+    clean = pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
+    for name in ("area_code", "area_name", "dimension", "category", "age_band"):
+        clean[name] = clean[name].astype("string")
+    clean["count"] = clean["count"].astype("int64")
+    return clean
+
+
+def baseline_from_frame(
+    frame: pd.DataFrame,
+    areas: Sequence[str],
+    dimension: str,
+    *,
+    age_min: int | None,
+    age_max: int | None,
+    source: str = "Imported population figures",
+) -> Baseline:
+    """A baseline from an imported population table (ward figures, a school roll).
+
+    The same rules as the census: counts summed over ``areas``; categories as
+    the mapped sample has them (main language English or not, religion without
+    "Not answered", ethnicity in broad groups if any area gives only those).
+    Rows with an ``age_band`` overlapping the survey's ages are used when there
+    are any, otherwise the all-ages rows, with a warning unless the ages match.
+    Raises ``UnknownAreas`` for codes not in the table and ``MissingBaseline``
+    for areas without figures for ``dimension``.
+    """
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}; expected one of {DIMENSIONS}")
+    problems = _column_problems(frame)
+    if problems:
+        raise PopulationFileError(problems)
+    low, high = _age_range(age_min, age_max)
+    data = frame.set_axis([_column_name(c) for c in frame.columns], axis="columns")
+    area_codes = pd.Series(_text_column(data["area_code"]), index=data.index).str.upper()
+    dimensions = pd.Series(_text_column(data["dimension"]), index=data.index).str.lower()
+    codes = list(dict.fromkeys(str(code).strip().upper() for code in areas))
+    unknown = [code for code in codes if code not in set(area_codes)]
+    if unknown or not codes:
+        raise UnknownAreas(unknown)
+    # Only this dimension's rows for these areas need to be sound: a stray label
+    # in another dimension or area must not block this comparison.
+    wanted = dimensions.map(lambda d: _DIMENSION_ALIASES.get(d, d)).eq(dimension)
+    subset = frame[(wanted & area_codes.isin(codes)).to_numpy()]
+    if subset.empty:
+        raise MissingBaseline(dimension, codes)
+    rows = validate_population_frame(subset)
+    _require_areas(rows, codes, dimension)
+    if dimension == "age":
+        return _frame_ages(rows, low, high, source)
+
+    ages = _ages_text(low, high)
+    banded = rows[rows["age_band"].notna()]
+    overall = rows[rows["age_band"].isna()]
+    spans = {label: mapping.parse_band(label) for label in banded["age_band"].unique()}
+    overlapping = [label for label, span in spans.items() if _overlaps(span, (low, high))]
+    warning: str | None = None
+    if _all_ages(low, high) and not overall.empty:
+        used, exact, covered = overall, True, ages
+    elif overlapping:
+        if _all_ages(low, high):
+            overlapping = list(spans)
+        used = banded[banded["age_band"].isin(overlapping)]
+        cover = _cover([spans[label] for label in overlapping])
+        exact = cover == [(low, high)]
+        covered = _cover_text(cover)
+        if not exact:
+            warning = (
+                f"The imported {dimension} figures are for {covered}; the survey covers {ages}."
+            )
+    elif not overall.empty:
+        used, exact, covered = overall, False, "all ages"
+        warning = (
+            f"The imported figures have no age breakdown for {dimension}: compared with "
+            "everyone in them, whatever their age."
+        )
+    else:
+        raise MissingBaseline(dimension, codes)
+    _require_areas(used, codes, dimension)
+    counts = _pool(used, dimension)
+    detail = f" ({_not_answered_text(used)})" if dimension == "religion" else ""
+    return Baseline(
+        dimension=dimension,
+        counts=counts,
+        source=f"{source}, {covered}{detail}",
+        exact_ages=exact,
+        warning=warning,
+    )
+
+
+def _frame_ages(rows: pd.DataFrame, low: int, high: int, source: str) -> Baseline:
+    spans = rows["category"].map(mapping.parse_band)
+    inside = rows[[_overlaps(span, (low, high)) for span in spans]]
+    inside_spans = [mapping.parse_band(c) for c in inside["category"]]
+    if inside.empty:
+        raise MissingBaseline("age", sorted(set(rows["area_code"])))
+    bands = age_bands(low, high)
+    nested = all(
+        any(b_low <= s_low and s_high <= b_high for b_low, b_high in bands)
+        and s_low >= low
+        and s_high <= high
+        for s_low, s_high in inside_spans
+    )
+    cover = _cover(inside_spans)
+    exact = cover == [(low, high)]
+    years = inside.assign(
+        age_low=[s[0] for s in inside_spans], age_high=[s[1] for s in inside_spans]
+    )
+    if nested:
+        # A band no imported age falls in has no population to compare with.
+        bands = [band for band in bands if any(_overlaps(band, s) for s in inside_spans)]
+        counts = _sum_into_bands(years, bands)
+        warning = None
+    else:
+        grouped = years.groupby(["age_low", "age_high"], sort=True)["count"].sum()
+        counts = pd.Series(
+            grouped.to_numpy(),
+            index=[band_label(int(lo), int(hi)) for lo, hi in grouped.index],
+        )
+        warning = (
+            "The imported age groups do not fit the survey's age bands: compared with the "
+            "imported groups as they are."
+        )
+    ages = _ages_text(low, high)
+    if not exact:
+        gap = f"The imported age figures cover {_cover_text(cover)}; the survey covers {ages}."
+        warning = f"{warning} {gap}" if warning else gap
+    return Baseline(
+        dimension="age",
+        counts=_named(counts.astype("int64")),
+        source=f"{source}, {_cover_text(cover)} (age)",
+        exact_ages=exact,
+        warning=warning,
+    )
+
+
+# ---------------------------------------------------------------- the census files
+
+
+@cache
+def _read(name: str) -> pd.DataFrame:
+    dtypes = {
+        "area_code": "str",
+        "area_name": "str",
+        "dimension": "str",
+        "category": "str",
+        "age_band": "str",
+        "count": "int64",
+    }
+    path = resources.files("engage.population").joinpath(f"data/{name}")
+    with path.open("rb") as handle:
+        frame = pd.read_csv(handle, dtype=dtypes, keep_default_na=False, na_values=[])
+    return frame
+
+
+@cache
+def _dimension_rows(name: str, dimension: str) -> pd.DataFrame:
+    frame = _read(name)
+    rows = frame[frame["dimension"] == dimension].drop(columns=["area_name"])
+    band_column = "category" if dimension == "age" else "age_band"
+    if band_column in rows and (dimension in ("age", "sex")):
+        spans = {label: mapping.parse_band(label) for label in rows[band_column].unique()}
+        rows = rows.assign(
+            age_low=rows[band_column].map(lambda label: spans[label][0]).astype("int64"),
+            age_high=rows[band_column].map(lambda label: spans[label][1]).astype("int64"),
+        )
+    return rows.reset_index(drop=True)
+
+
+@cache
+def _by_age_area_set(dimension: str) -> frozenset[str]:
+    return frozenset(_dimension_rows("la_population_by_age.csv", dimension)["area_code"])
+
+
+def _all_ages_rows(dimension: str, codes: list[str]) -> pd.DataFrame:
+    rows = _dimension_rows("la_population.csv", dimension)
+    return rows[rows["area_code"].isin(codes)]
+
+
+def _single_years(dimension: str, codes: list[str]) -> pd.DataFrame:
+    if dimension == "age":
+        return _all_ages_rows("age", codes)
+    rows = _dimension_rows("la_population_by_age.csv", dimension)
+    return rows[rows["area_code"].isin(codes)]
+
+
+def _by_age(dimension: str, codes: list[str]) -> pd.DataFrame:
+    rows = _dimension_rows("la_population_by_age.csv", dimension)
+    return rows[rows["area_code"].isin(codes)]
+
+
+def _by_age_codes(codes: list[str], dimension: str) -> tuple[list[str], list[str]]:
+    """Codes of the by-age table for ``codes``, and the 2021 codes it cannot give.
+
+    A district merged in 2023 is only in the by-age table as part of its
+    unitary, which can stand in for it only when every one of its districts
+    was asked for (summing a part is impossible).
+    """
+    available = _by_age_area_set(dimension)
+    asked = set(codes)
+    usable: list[str] = []
+    missing: list[str] = []
+    for code in codes:
+        unitary = _UNITARY_OF.get(code)
+        if code in available:
+            usable.append(code)
+        elif unitary in available and asked.issuperset(UNITARIES_2023[unitary or ""]):
+            if unitary not in usable:
+                usable.append(unitary or "")
+        else:
+            missing.append(code)
+    return usable, missing
+
+
+def _missing_text(codes: list[str]) -> str:
+    names = area_names()
+    parts = []
+    for code in codes:
+        unitary = _UNITARY_OF.get(code)
+        if unitary is None:
+            parts.append(names.get(code, code))
+        else:
+            parts.append(
+                f"{names.get(code, code)} (published only as part of {UNITARY_NAMES[unitary]}; "
+                "choose all its former districts to use it)"
+            )
+    return _join(parts)
+
+
+def resolve_areas(areas: Sequence[str]) -> list[str]:
+    """2021 local authority codes for ``areas`` (a 2023 unitary stands for its districts).
+
+    Codes are matched ignoring case and spaces, and de-duplicated; raises
+    ``UnknownAreas`` listing every code that is neither.
+    """
+    if isinstance(areas, str):
+        areas = [areas]
+    known = area_names()
+    codes: list[str] = []
+    unknown: list[str] = []
+    for raw in areas:
+        code = str(raw).strip().upper()
+        if code in known:
+            codes.append(code)
+        elif code in UNITARIES_2023:
+            codes.extend(UNITARIES_2023[code])
+        elif code not in unknown:
+            unknown.append(code)
+    if unknown:
+        raise UnknownAreas(unknown)
+    if not codes:
+        raise ValueError("no areas given")
+    return list(dict.fromkeys(codes))
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _age_range(age_min: int | None, age_max: int | None) -> tuple[int, int]:
+    for value in (age_min, age_max):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int | np.integer)
+        ):
+            raise ValueError(f"ages must be whole numbers, not {value!r}")
+    low = 0 if age_min is None else int(age_min)
+    high = MAX_AGE if age_max is None else int(age_max)
+    if not 0 <= low <= high <= MAX_AGE:
+        raise ValueError(f"not an age range: {age_min}-{age_max} (0 to {MAX_AGE}, low to high)")
+    return low, high
+
+
+def _all_ages(low: int, high: int) -> bool:
+    return low == 0 and high >= MAX_AGE
+
+
+def _whole_years(low: int, high: int) -> bool:
+    """Whether single-year counts give exactly these ages (the census top band is 90+)."""
+    return low <= 90 and (high < 90 or high >= MAX_AGE)
+
+
+def _ages_text(low: int, high: int) -> str:
+    if _all_ages(low, high):
+        return "all ages"
+    if high >= MAX_AGE:
+        return f"ages {low} and over"
+    if low == high:
+        return f"age {low}"
+    return f"ages {low}-{high}"
+
+
+def _in_ages(rows: pd.DataFrame, low: int, high: int) -> pd.DataFrame:
+    return rows[(rows["age_low"] <= high) & (rows["age_high"] >= low)]
+
+
+def _sum_into_bands(years: pd.DataFrame, bands: list[tuple[int, int]]) -> pd.Series:
+    """Single years (or bands that nest) summed into ``bands``, keyed by band label."""
+    totals = []
+    for low, high in bands:
+        inside = (years["age_low"] <= high) & (years["age_high"] >= low)
+        totals.append(int(years.loc[inside, "count"].sum()))
+    return _named(pd.Series(totals, index=[band_label(lo, hi) for lo, hi in bands], dtype="int64"))
+
+
+def _pool(rows: pd.DataFrame, dimension: str) -> pd.Series:
+    """Counts summed over areas (and bands), on the categories a baseline compares."""
+    labels = rows["category"].map(lambda label: mapping.baseline_category(dimension, label))
+    if dimension == "ethnic_group":
+        broad_of = mapping.broad_ethnic_groups()
+        present = set(labels.dropna())
+        if present - set(broad_of) and present & set(broad_of):
+            # Some areas give only the broad groups: compare everything in those.
+            labels = labels.map(lambda label: broad_of.get(label, label))
+    kept = labels.notna()
+    counts = rows.loc[kept, "count"].groupby(labels[kept].to_numpy(), sort=False).sum()
+    order = [c for c in mapping.category_order(dimension) if c in counts.index]
+    order += [c for c in counts.index if c not in order]
+    return _named(counts.reindex(order).astype("int64"))
+
+
+def _not_answered_share(rows: pd.DataFrame) -> float:
+    total = float(rows["count"].sum())
+    refused = float(rows.loc[rows["category"] == "Not answered", "count"].sum())
+    return refused / total if total else 0.0
+
+
+def _not_answered_text(rows: pd.DataFrame) -> str:
+    return f"'Not answered' left out, {_not_answered_share(rows):.1%}"
+
+
+def _named(counts: pd.Series) -> pd.Series:
+    counts = counts.copy()
+    counts.index = pd.Index([str(label) for label in counts.index], dtype="object")
+    counts.index.name = "category"
+    counts.name = "count"
+    return counts
+
+
+def _join(parts: Iterable[str]) -> str:
+    items = list(parts)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _overlaps(span: tuple[int, int], other: tuple[int, int]) -> bool:
+    return span[0] <= other[1] and span[1] >= other[0]
+
+
+def _cover(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for low, high in sorted(spans):
+        if merged and low <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged
+
+
+def _cover_text(cover: list[tuple[int, int]]) -> str:
+    return _join(_ages_text(low, high) for low, high in cover) or "no ages"
+
+
+def _require_areas(rows: pd.DataFrame, codes: list[str], dimension: str) -> None:
+    present = set(rows["area_code"])
+    missing = [code for code in codes if code not in present]
+    if missing:
+        raise MissingBaseline(dimension, missing)
+
+
+def _column_problems(frame: pd.DataFrame) -> list[str]:
+    names = [_column_name(c) for c in frame.columns]
+    repeated = sorted({n for n in names if names.count(n) > 1 and n in FRAME_COLUMNS})
+    problems = [f"column {n!r} appears more than once" for n in repeated]
+    missing = [n for n in _REQUIRED if n not in names]
+    if missing:
+        problems.append(
+            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"(the file has {', '.join(map(str, frame.columns)) or 'no columns'})"
+        )
+    return problems
+
+
+def _column_name(name: object) -> str:
+    return re.sub(r"[\s-]+", "_", str(name).strip().lower())
+
+
+def _text_column(column: pd.Series) -> list[str]:
+    return ["" if _blank(value) else str(value).strip() for value in column.tolist()]
+
+
+def _blank(value: object) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    if isinstance(value, float) and np.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+")
+
+
+def _parse_count(value: object) -> tuple[int | None, str | None]:
+    if _blank(value):
+        return None, "count is blank"
+    if isinstance(value, bool):
+        return None, f"count {value!r} is not a whole number"
+    text = str(value).strip()
+    if _THOUSANDS.fullmatch(text):
+        text = text.replace(",", "")
+    try:
+        number = float(text)
+    except ValueError:
+        return None, f"count {text!r} is not a whole number"
+    if not np.isfinite(number) or number != int(number):
+        return None, f"count {text!r} is not a whole number"
+    if number < 0:
+        return None, f"count {int(number)} is negative"
+    return int(number), None
+
+
+def _duplicate_problems(rows: list[tuple[str, str | None, str, str, str | None, int]]) -> list[str]:
+    seen: dict[tuple[str, str, str, str | None], list[int]] = {}
+    for i, (area, _name, dimension, category, band, _count) in enumerate(rows, start=1):
+        if area:
+            seen.setdefault((area, dimension, category, band), []).append(i)
+    problems = []
+    for (area, dimension, category, band), numbers in seen.items():
+        if len(numbers) > 1:
+            problems.append(
+                f"rows {', '.join(map(str, numbers))}: the same area_code, dimension, category "
+                f"and age_band repeat ({area}, {dimension}, {category}, {band or 'all ages'})"
+            )
+    return problems
+
+
+def _overlap_problems(rows: list[tuple[str, str | None, str, str, str | None, int]]) -> list[str]:
+    """Age bands that overlap would be counted twice when pooled."""
+    groups: dict[tuple[str, str, str], list[tuple[tuple[int, int], int, str]]] = {}
+    for i, (area, _name, dimension, category, band, _count) in enumerate(rows, start=1):
+        if not area:
+            continue
+        label = category if dimension == "age" else band
+        if label is None:
+            continue
+        key = (area, dimension, "" if dimension == "age" else category)
+        groups.setdefault(key, []).append((mapping.parse_band(label), i, label))
+    problems = []
+    for (area, dimension, category), spans in groups.items():
+        spans.sort()
+        for (first, row_a, label_a), (second, row_b, label_b) in itertools.pairwise(spans):
+            if second[0] <= first[1] and (first, label_a) != (second, label_b):
+                what = f"{area}, {dimension}" + (f", {category}" if category else "")
+                problems.append(
+                    f"rows {min(row_a, row_b)}, {max(row_a, row_b)}: age bands {label_a} and "
+                    f"{label_b} overlap ({what})"
+                )
+    return problems
