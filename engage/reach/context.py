@@ -213,7 +213,9 @@ def _missing(
 ) -> list[dict[str, Any]]:
     from engage.analysis.representativeness import who_we_are_missing
 
-    planned = planned_next if planned_next is not None else max(100, int(summary["n"].max() or 0))
+    # By default, plan a next wave the size of the first (at least 100), in round fifties.
+    answered = int(summary.groupby("dimension")["n"].sum().max() or 0)
+    planned = planned_next if planned_next is not None else max(100, -(-answered // 50) * 50)
     table = who_we_are_missing(summary, planned_next=planned)
     in_base = summary[summary["population_share"].notna()]
     totals = in_base.groupby("dimension")["n"].sum()
