@@ -17,6 +17,7 @@ from engage.analysis.exceptions import AnalysisError
 from engage.analysis.representativeness import (
     chi_square_goodness_of_fit,
     reach_summary,
+    who_we_are_missing,
 )
 from engage.analysis.suppression import suppress_counts
 from engage.analysis.targets import minimum_targets, next_wave_targets
@@ -83,13 +84,16 @@ class Reach:
 
 
 def _mask(n: int, threshold: int) -> str:
-    return f"<{threshold}" if 0 < n < threshold else f"{n:,}"
+    """One count on its own, through the same suppression as every table."""
+    single = pd.Series([n], name="n")
+    safe = suppress_counts(single, threshold=threshold, column_totals=False, percent_of=None)
+    return str(safe.display_counts().iloc[0, 0])
 
 
-def _needed(needed: int, target_total: float, n: int, threshold: int) -> str:
+def _needed(needed: int, target_total: float, masked: bool, threshold: int) -> str:
     # For a masked group, "needed" would give the hidden count away (target - n):
     # show a lower bound that holds whatever the hidden count is.
-    if 0 < n < threshold:
+    if masked:
         return f"at least {max(0, math.ceil(target_total) - (threshold - 1)):,}"
     return f"{needed:,}"
 
@@ -138,7 +142,8 @@ def build_reach(
     summary = reach_summary(mapped, populations, prefer_not_to_say=PREFER_NOT)
     for dim, baseline in baselines.items():
         reach.dimensions.append(_dimension_view(dim, baseline, summary, mapped, threshold))
-    reach.missing = _missing(summary, threshold, planned_next)
+    shown = {(d.name, r.category): (r.n, r.masked) for d in reach.dimensions for r in d.rows}
+    reach.missing = _missing(summary, threshold, planned_next, shown)
     reach.channels = _channel_reach(frame, mapped, baselines, threshold)
     weights, reach.weighting_note = _weights(mapped, baselines)
     reach.ratings = _ratings(survey, frame, weights)
@@ -153,14 +158,16 @@ def _dimension_view(
     base = int(in_base["n"].sum())
     view_rows: list[GroupRow] = []
     sample_pct: list[float | None] = []
+    counts = pd.Series(in_base["n"].to_numpy(), index=in_base["category"].to_numpy(), name="n")
+    safe = suppress_counts(counts, threshold=threshold)
+    shown = safe.display_counts()["n"]
     for record in in_base.itertuples(index=False):
-        n = int(record.n)
-        masked = 0 < n < threshold
+        masked = bool(safe.withheld.loc[record.category, "n"])
         share_shown = base >= threshold and not masked
         view_rows.append(
             GroupRow(
                 category=str(record.category),
-                n=_mask(n, threshold),
+                n=str(shown[record.category]),
                 sample_pct=f"{record.sample_share * 100:.1f}%" if share_shown else "–",
                 population_pct=f"{record.population_share * 100:.1f}%",
                 ratio=f"{record.ratio:.2f}" if share_shown else "–",
@@ -176,7 +183,6 @@ def _dimension_view(
             ~rows["category"].isin(in_base["category"]) & (rows["category"] != PREFER_NOT), "n"
         ].sum()
     )
-    counts = pd.Series(in_base["n"].to_numpy(), index=in_base["category"].to_numpy())
     try:
         chi = chi_square_goodness_of_fit(counts, baseline.counts)
         chi_text = (
@@ -209,10 +215,11 @@ def _dimension_view(
 
 
 def _missing(
-    summary: pd.DataFrame, threshold: int, planned_next: int | None
+    summary: pd.DataFrame,
+    threshold: int,
+    planned_next: int | None,
+    shown: dict[tuple[str, str], tuple[str, bool]],
 ) -> list[dict[str, Any]]:
-    from engage.analysis.representativeness import who_we_are_missing
-
     # By default, plan a next wave the size of the first (at least 100), in round fifties.
     answered = int(summary.groupby("dimension")["n"].sum().max() or 0)
     planned = planned_next if planned_next is not None else max(100, -(-answered // 50) * 50)
@@ -221,16 +228,16 @@ def _missing(
     totals = in_base.groupby("dimension")["n"].sum()
     result = []
     for record in table.head(12).itertuples(index=False):
-        n = int(record.n)
         target_total = float(record.population_share) * (int(totals[record.dimension]) + planned)
+        display, masked = shown[(record.dimension, str(record.category))]
         result.append(
             {
                 "dimension": LABELS.get(record.dimension, record.dimension),
                 "category": record.category,
-                "n": _mask(n, threshold),
-                "ratio": f"{record.ratio:.2f}" if n == 0 or n >= threshold else "–",
+                "n": display,
+                "ratio": "–" if masked else f"{record.ratio:.2f}",
                 "partial_cv": f"{record.partial_cv:+.3f}",
-                "needed": _needed(int(record.needed), target_total, n, threshold),
+                "needed": _needed(int(record.needed), target_total, masked, threshold),
                 "planned": planned,
             }
         )
@@ -390,6 +397,8 @@ def outreach_plan(
     for dim, baseline in baselines.items():
         counts = mapped[dim].value_counts()
         so_far = counts.reindex(baseline.counts.index, fill_value=0)
+        safe = suppress_counts(so_far.rename("n"), threshold=threshold)
+        shown = safe.display_counts()["n"]
         known = mapped[dim].isin(baseline.counts.index)
         table = pd.crosstab(mapped.loc[known, dim], frame.loc[known, "channel"]).reindex(
             baseline.counts.index, fill_value=0
@@ -400,7 +409,7 @@ def outreach_plan(
         wanted_minimums = {cat: m for (d, cat), m in minimums.items() if d == dim}
         floors = minimum_targets(so_far, wanted_minimums) if wanted_minimums else None
         for category in baseline.counts.index:
-            n = int(so_far[category])
+            masked = bool(safe.withheld.loc[category, "n"])
             row: dict[str, Any] = {
                 "dimension": LABELS[dim],
                 "dimension_key": dim,
@@ -408,7 +417,7 @@ def outreach_plan(
                 "population_pct": f"{wave.table.loc[category, 'population_share'] * 100:.1f}%"
                 if wave
                 else f"{baseline.counts[category] / baseline.counts.sum() * 100:.1f}%",
-                "so_far": _mask(n, threshold),
+                "so_far": str(shown[category]),
                 "needed": "",
                 "minimum": wanted_minimums.get(category, ""),
                 "best_channels": "; ".join(best.get(category, [])) or "None yet",
@@ -423,6 +432,6 @@ def outreach_plan(
                 if floor_needed > needed:
                     needed, target_total = floor_needed, float(wanted_minimums[category])
             if wave is not None or category in wanted_minimums:
-                row["needed"] = _needed(needed, target_total, n, threshold)
+                row["needed"] = _needed(needed, target_total, masked, threshold)
             rows.append(row)
     return rows

@@ -10,7 +10,8 @@ from engage.surveys.models import PREFER_NOT_TO_SAY, Answer, Channel, Kind, Resp
 
 
 def respondent_frame(session: Session, survey: Survey) -> pd.DataFrame:
-    """One row per response: ``channel`` plus a column per demographic key and per rating key.
+    """One row per response: ``response_id``, ``channel``, and a column per demographic
+    key and per rating key.
 
     Demographic columns hold the stored option codes (ages as numbers, or
     "prefer_not_to_say"); rating columns hold the rating as a number. Missing
@@ -29,7 +30,7 @@ def respondent_frame(session: Session, survey: Survey) -> pd.DataFrame:
     base["channel"] = base["channel"].fillna("(deleted channel)")
     wanted = list(demographic) + list(ratings)
     if base.empty or not wanted:
-        return base.reset_index(drop=True)
+        return base.reset_index()
     answers = pd.DataFrame(
         session.execute(
             select(Answer.response_id, Answer.question_id, Answer.option_code, Answer.number_value)
@@ -49,4 +50,4 @@ def respondent_frame(session: Session, survey: Survey) -> pd.DataFrame:
     for qid, key in ratings.items():
         rows = answers[answers["question_id"] == qid].set_index("response_id")
         base[f"rating:{key}"] = rows["number_value"].astype("float64").reindex(base.index)
-    return base.reset_index(drop=True)
+    return base.reset_index()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
@@ -33,6 +34,14 @@ def nonce_hash(nonce: str) -> str:
     return hashlib.sha256(nonce.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class Stored:
+    """A response just stored, with the ids of its free-text answers (for safeguarding)."""
+
+    response_id: uuid.UUID
+    text_answer_ids: dict[int, uuid.UUID]
+
+
 class ChannelLike(Protocol):
     id: int
     cap: int | None
@@ -51,15 +60,15 @@ def record_response(
     on: date,
     nonce: str | None,
     mode: Mode = Mode.ONLINE,
-) -> bool:
-    """Store one response and its answers. Returns False if this form was already stored.
+) -> Stored | None:
+    """Store one response and its answers. Returns None if this form was already stored.
 
     The receipt (nonce hash) is inserted first with ON CONFLICT DO NOTHING: a retry
     or double click inserts nothing and stores nothing else. The caller commits
     once, so the receipt, the response and its answers land together or not at all.
     """
     if nonce and not _insert_receipt(session, nonce_hash(nonce), survey.id, on):
-        return False
+        return None
     if channel is not None and channel.cap is not None:
         used = session.scalar(select(func.count()).where(Response.channel_id == channel.id)) or 0
         if used >= channel.cap:
@@ -86,7 +95,8 @@ def record_response(
     ]
     if rows:
         session.execute(_INSERT_ANSWER, rows)
-    return True
+    text_ids = {row["question_id"]: row["id"] for row in rows if row["text_value"] is not None}
+    return Stored(response_id=response_id, text_answer_ids=text_ids)
 
 
 def _insert_receipt(session: Session, key: str, survey_id: int, on: date) -> bool:
