@@ -11,7 +11,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engage.errors import NotFound
+from engage.errors import InvalidInput, NotFound
 from engage.population import services
 from engage.population.models import PopulationBaseline, PopulationCount
 
@@ -153,12 +153,20 @@ BAD_FILES: list[tuple[str, str | bytes, list[str]]] = [
         + "E05001234,A,sex,Male,,4\n"
         + "E05001234,A,sex,Male,11-17,4\n"
         + "E05001234,A,sex,Male,,5\n",
-        ["rows 1 and 3: the same area, dimension, category and age band twice"],
+        [
+            "rows 1 and 3: the same area, dimension, category and age band twice "
+            "(E05001234, sex, Male, all ages)"
+        ],
+    ),
+    (
+        "unknown category",
+        PLAIN + "E05001234,sex,Female,4\nE05001234,sex,Man,3\n",
+        ["row 2: unknown sex category 'Man' (known: Female; Male)"],
     ),
     (
         "missing column",
         "area_code,dimension,category\nE05001234,sex,Male\n",
-        ["missing columns: count"],
+        ["missing column: count (the file has area_code, dimension, category)"],
     ),
     ("empty file", b"", ["the file is empty"]),
     ("blank lines only", "\n \n\n", ["the file is empty"]),
@@ -177,7 +185,8 @@ BAD_FILES: list[tuple[str, str | bytes, list[str]]] = [
         "not a CSV at all (JSON)",
         '{"area_code": "E05001234", "count": 4}\n',
         [
-            "missing columns: area_code, dimension, category, count",
+            "missing columns: area_code, dimension, category, count "
+            '(the file has {"area_code": "E05001234", "count": 4})',
             "the file has a header but no data rows",
         ],
     ),
@@ -255,7 +264,8 @@ def test_every_problem_is_listed_at_once(app: Flask, session: Session, tmp_path:
         "ethnic_group_broad, main_language, religion, sex)",
         "row 3: area_code is empty",
         "row 3: count must not be negative, not '-2'",
-        "rows 1 and 4: the same area, dimension, category and age band twice",
+        "rows 1 and 4: the same area, dimension, category and age band twice "
+        "(E05001234, sex, Male, all ages)",
     ]
     assert "4 problems" not in result.stderr and "5 problems" in result.stderr
     assert stored(session) == (0, 0)
@@ -356,31 +366,43 @@ def test_frame_and_listing_and_delete(app: Flask, session: Session, tmp_path: Pa
         services.delete_baseline(session, wards.id)
 
 
-def test_validate_returns_a_typed_clean_frame() -> None:
+def test_import_stores_rows_as_the_census_validator_cleans_them(
+    app: Flask, session: Session
+) -> None:
     raw = pd.DataFrame(
         {
-            "Area_Code ": [" E05001234", "E05001234"],
-            "dimension": ["sex", "sex"],
-            "category": ["Male ", "Female"],
-            "count": ["12", "7.0"],
-            "age_band": ["", "11-17"],
+            "Area Code ": [" e05001234", "E05001234", "E05001234"],
+            "dimension": ["sex", "sex", "ethnic_group_broad"],
+            "category": ["male ", "Female", "White: Irish"],
+            "count": ["1,200", "7.0", 3],
+            "age_band": ["", "11 - 17", "10-17"],
         }
     )
-    frame = services.validate_population_frame(raw)
+    baseline = services.import_population(session, raw, name="Cleaned")
 
-    assert list(frame.itertuples(index=False, name=None)) == [
-        ("E05001234", "sex", "Male", 12, None),
+    assert list(services.baseline_frame(session, baseline.id).itertuples(index=False)) == [
+        ("E05001234", "sex", "Male", 1200, None),
         ("E05001234", "sex", "Female", 7, "11-17"),
+        ("E05001234", "ethnic_group", "White", 3, "10-17"),
     ]
-    assert raw["count"].tolist() == ["12", "7.0"]  # input untouched
+    assert raw["count"].tolist() == ["1,200", "7.0", 3]  # input untouched
 
 
-def test_overlong_values_are_reported_not_truncated() -> None:
+def test_values_too_big_to_store_are_reported_not_truncated(app: Flask, session: Session) -> None:
     raw = pd.DataFrame(
-        {"area_code": ["X" * 21], "dimension": ["sex"], "category": ["Male"], "count": [1]}
+        {
+            "area_code": ["X" * 21, "E05001234"],
+            "dimension": ["sex", "sex"],
+            "category": ["Male", "Female"],
+            "count": [1, "2147483648"],
+        }
     )
     with pytest.raises(services.PopulationFileError) as caught:
-        services.validate_population_frame(raw)
+        services.import_population(session, raw, name="Too big")
+
+    assert isinstance(caught.value, InvalidInput)  # a 422 page on the web
     assert caught.value.problems == [
-        f"row 1: area_code is longer than 20 characters ('{'X' * 21}…')"
+        f"row 1: area_code is longer than 20 characters ('{'X' * 21}…')",
+        "row 2: count must be at most 2,147,483,647, not '2147483648'",
     ]
+    assert stored(session) == (0, 0)

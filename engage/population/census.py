@@ -397,6 +397,15 @@ FRAME_COLUMNS = ("area_code", "area_name", "dimension", "category", "age_band", 
 _REQUIRED = ("area_code", "dimension", "category", "count")
 # The census by-age file's name for ethnic group in broad groups (ages 10-17).
 _DIMENSION_ALIASES = {"ethnic_group_broad": "ethnic_group"}
+# Limits of the file format, which stored baselines (population_count) are sized
+# for: GSS codes have 9 characters, a ward or school code fits in 20; a count
+# is a 32-bit integer, as on PostgreSQL.
+MAX_AREA_CODE_LENGTH = 20
+MAX_COUNT = 2_147_483_647
+# "1,200", and "12.0" as spreadsheets and pandas write whole floats.
+_WHOLE_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.0*)?")
+
+_Key = tuple[str, str, str, str | None]  # area_code, dimension, category, age_band
 
 
 def validate_population_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -405,12 +414,13 @@ def validate_population_frame(frame: pd.DataFrame) -> pd.DataFrame:
     Columns: ``area_code``, ``dimension``, ``category``, ``count`` and,
     optionally, ``area_name`` and ``age_band`` (blank: all ages). Raises
     ``PopulationFileError`` listing every problem, rows numbered from 1 for
-    the first data row. The cleaned frame has all six columns, categories in
-    their census spelling, age bands as "10-17" / "16+", whole counts.
+    the first data row, each quoting what the row says. The cleaned frame has
+    all six columns, area codes in capitals, categories in their census
+    spelling, age bands as "10-17" / "16+", whole counts.
     """
     problems = _column_problems(frame)
     if len(frame) == 0:
-        problems.append("the file has no data rows")
+        problems.append("the file has a header but no data rows")
     if problems:
         raise PopulationFileError(problems)
 
@@ -422,60 +432,25 @@ def validate_population_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if name != "count"
     }
     counts = data["count"].tolist()
-    broad_of = mapping.broad_ethnic_groups()
+    listed_at: dict[str, int] = {}
+    keys: list[_Key | None] = []
     rows: list[tuple[str, str | None, str, str, str | None, int]] = []
     for i in range(len(data)):
         row = i + 1
-        area = text["area_code"][i].upper()
-        given_dimension = text["dimension"][i].lower()
-        dimension = _DIMENSION_ALIASES.get(given_dimension, given_dimension)
-        raw_category = text["category"][i]
-        raw_band = text["age_band"][i]
+        cells = (text["area_code"][i], text["dimension"][i], text["category"][i])
+        key, row_problems = _row_key(*cells, text["age_band"][i], row, listed_at)
         count, count_problem = _parse_count(counts[i])
-        row_problems: list[str] = []
-        if not area:
-            row_problems.append(f"row {row}: area_code is blank")
-        if not dimension:
-            row_problems.append(f"row {row}: dimension is blank")
-        elif dimension not in DIMENSIONS:
-            row_problems.append(
-                f"row {row}: dimension {dimension!r} is not one of {', '.join(DIMENSIONS)}"
-            )
-        category = None
-        if not raw_category:
-            row_problems.append(f"row {row}: category is blank")
-        elif dimension in DIMENSIONS:
-            category = mapping.census_category(dimension, raw_category)
-            if category is not None and given_dimension == "ethnic_group_broad":
-                category = broad_of.get(category, category)
-            if category is None:
-                row_problems.append(
-                    f"row {row}: category {raw_category!r} is not a known {dimension} category"
-                )
-        band = None
-        if raw_band:
-            if dimension == "age":
-                row_problems.append(
-                    f"row {row}: age_band must be blank for the age dimension "
-                    "(the ages are the categories)"
-                )
-            else:
-                band = mapping.census_category("age", raw_band)
-                if band is None:
-                    row_problems.append(
-                        f"row {row}: age_band {raw_band!r} is not an age band such as "
-                        "10-17, 16+ or 16"
-                    )
         if count_problem:
-            row_problems.append(f"row {row}: {count_problem}")
-        problems += row_problems
-        if not row_problems and category is not None and count is not None:
+            row_problems.append(count_problem)
+        problems += [f"row {row}: {problem}" for problem in row_problems]
+        # A row with a bad count keeps its key, so that its duplicates are found too.
+        keys.append(key)
+        if key is not None and count is not None:
+            area, dimension, category, band = key
             rows.append((area, text["area_name"][i] or None, dimension, category, band, count))
-        else:
-            rows.append(("", None, "", "", None, -1))  # placeholder keeps row numbers
 
-    problems += _duplicate_problems(rows)
-    problems += _overlap_problems(rows)
+    problems += _duplicate_problems(keys)
+    problems += _overlap_problems(keys)
     if problems:
         raise PopulationFileError(problems)
     clean = pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
@@ -483,6 +458,61 @@ def validate_population_frame(frame: pd.DataFrame) -> pd.DataFrame:
         clean[name] = clean[name].astype("string")
     clean["count"] = clean["count"].astype("int64")
     return clean
+
+
+def _row_key(
+    raw_area: str,
+    raw_dimension: str,
+    raw_category: str,
+    raw_band: str,
+    row: int,
+    listed_at: dict[str, int],
+) -> tuple[_Key | None, list[str]]:
+    """A row's cells in census spelling, or None and what is wrong with them.
+
+    ``listed_at`` remembers the row where each dimension's known categories
+    were listed, so that a file full of one misspelling lists them once.
+    """
+    problems: list[str] = []
+    area = raw_area.upper()
+    if not area:
+        problems.append("area_code is empty")
+    elif len(area) > MAX_AREA_CODE_LENGTH:
+        problems.append(
+            f"area_code is longer than {MAX_AREA_CODE_LENGTH} characters ('{raw_area[:40]}…')"
+        )
+    given_dimension = raw_dimension.lower()
+    dimension = _DIMENSION_ALIASES.get(given_dimension, given_dimension)
+    if not dimension:
+        problems.append("dimension is empty")
+    elif dimension not in DIMENSIONS:
+        known = ", ".join(sorted([*DIMENSIONS, *_DIMENSION_ALIASES]))
+        problems.append(f"unknown dimension {raw_dimension!r} (known: {known})")
+    category = None
+    if not raw_category:
+        problems.append("category is empty")
+    elif dimension in DIMENSIONS:
+        category = mapping.census_category(dimension, raw_category)
+        if category is not None and given_dimension == "ethnic_group_broad":
+            category = mapping.broad_ethnic_groups().get(category, category)
+        if category is None:
+            first = listed_at.setdefault(dimension, row)
+            problems.append(
+                f"unknown {given_dimension} category {raw_category!r} "
+                f"({_known_categories(dimension, first, row)})"
+            )
+    band = None
+    if raw_band and dimension == "age":
+        problems.append(
+            "age_band must be blank for the age dimension (the ages are the categories)"
+        )
+    elif raw_band:
+        band = mapping.census_category("age", raw_band)
+        if band is None:
+            problems.append(f"age_band {raw_band!r} is not an age band such as 10-17, 16+ or 16")
+    if problems or category is None:
+        return None, problems
+    return (area, dimension, category, band), problems
 
 
 def baseline_from_frame(
@@ -853,8 +883,8 @@ def _column_problems(frame: pd.DataFrame) -> list[str]:
     missing = [n for n in _REQUIRED if n not in names]
     if missing:
         problems.append(
-            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-            f"(the file has {', '.join(map(str, frame.columns)) or 'no columns'})"
+            f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)} "
+            f"(the file has {', '.join(str(c).strip() for c in frame.columns) or 'no columns'})"
         )
     return problems
 
@@ -875,54 +905,67 @@ def _blank(value: object) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+")
+def _known_categories(dimension: str, first_row: int, row: int) -> str:
+    if dimension == "age":
+        return "an age or age band such as 16, 11-14 or 90+"
+    if row != first_row:
+        return f"the known ones are listed at row {first_row}"
+    # Semicolons, since census labels have commas in them.
+    return f"known: {'; '.join(_census_categories(dimension))}"
+
+
+@cache
+def _census_categories(dimension: str) -> tuple[str, ...]:
+    """Census labels of a dimension: the cells of the census file, then the collapsed ones."""
+    cells = _dimension_rows("la_population.csv", dimension)["category"]
+    return tuple(dict.fromkeys([*cells, *mapping.category_order(dimension)]))
 
 
 def _parse_count(value: object) -> tuple[int | None, str | None]:
     if _blank(value):
-        return None, "count is blank"
-    if isinstance(value, bool):
-        return None, f"count {value!r} is not a whole number"
+        return None, "count is empty"
     text = str(value).strip()
-    if _THOUSANDS.fullmatch(text):
-        text = text.replace(",", "")
-    try:
-        number = float(text)
-    except ValueError:
-        return None, f"count {text!r} is not a whole number"
-    if not np.isfinite(number) or number != int(number):
-        return None, f"count {text!r} is not a whole number"
+    if isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif not isinstance(value, bool | float) and _WHOLE_NUMBER.fullmatch(text):
+        number = int(text.replace(",", "").split(".")[0])
+    else:
+        return None, f"count must be a whole number, not {text!r}"
     if number < 0:
-        return None, f"count {int(number)} is negative"
-    return int(number), None
+        return None, f"count must not be negative, not {text!r}"
+    if number > MAX_COUNT:
+        return None, f"count must be at most {MAX_COUNT:,}, not {text!r}"
+    return number, None
 
 
-def _duplicate_problems(rows: list[tuple[str, str | None, str, str, str | None, int]]) -> list[str]:
-    seen: dict[tuple[str, str, str, str | None], list[int]] = {}
-    for i, (area, _name, dimension, category, band, _count) in enumerate(rows, start=1):
-        if area:
-            seen.setdefault((area, dimension, category, band), []).append(i)
+def _duplicate_problems(keys: list[_Key | None]) -> list[str]:
+    seen: dict[_Key, list[int]] = {}
+    for row, key in enumerate(keys, start=1):
+        if key is not None:
+            seen.setdefault(key, []).append(row)
     problems = []
-    for (area, dimension, category, band), numbers in seen.items():
-        if len(numbers) > 1:
+    for (area, dimension, category, band), rows in seen.items():
+        if len(rows) > 1:
+            times = "twice" if len(rows) == 2 else f"{len(rows)} times"
             problems.append(
-                f"rows {', '.join(map(str, numbers))}: the same area_code, dimension, category "
-                f"and age_band repeat ({area}, {dimension}, {category}, {band or 'all ages'})"
+                f"rows {_join(map(str, rows))}: the same area, dimension, category and age band "
+                f"{times} ({area}, {dimension}, {category}, {band or 'all ages'})"
             )
     return problems
 
 
-def _overlap_problems(rows: list[tuple[str, str | None, str, str, str | None, int]]) -> list[str]:
+def _overlap_problems(keys: list[_Key | None]) -> list[str]:
     """Age bands that overlap would be counted twice when pooled."""
     groups: dict[tuple[str, str, str], list[tuple[tuple[int, int], int, str]]] = {}
-    for i, (area, _name, dimension, category, band, _count) in enumerate(rows, start=1):
-        if not area:
+    for row, key in enumerate(keys, start=1):
+        if key is None:
             continue
+        area, dimension, category, band = key
         label = category if dimension == "age" else band
         if label is None:
             continue
-        key = (area, dimension, "" if dimension == "age" else category)
-        groups.setdefault(key, []).append((mapping.parse_band(label), i, label))
+        group = (area, dimension, "" if dimension == "age" else category)
+        groups.setdefault(group, []).append((mapping.parse_band(label), row, label))
     problems = []
     for (area, dimension, category), spans in groups.items():
         spans.sort()
@@ -930,7 +973,7 @@ def _overlap_problems(rows: list[tuple[str, str | None, str, str, str | None, in
             if second[0] <= first[1] and (first, label_a) != (second, label_b):
                 what = f"{area}, {dimension}" + (f", {category}" if category else "")
                 problems.append(
-                    f"rows {min(row_a, row_b)}, {max(row_a, row_b)}: age bands {label_a} and "
+                    f"rows {min(row_a, row_b)} and {max(row_a, row_b)}: age bands {label_a} and "
                     f"{label_b} overlap ({what})"
                 )
     return problems

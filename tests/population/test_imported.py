@@ -71,26 +71,55 @@ def test_validate_reports_every_problem_with_row_numbers() -> None:
         validate_population_frame(bad)
     problems = raised.value.problems
     text = "\n".join(problems)
-    assert "row 2: dimension 'height'" in text
-    assert "row 3: count -3 is negative" in text
-    assert "row 4: count '12.5' is not a whole number" in text
-    assert "rows 1, 5:" in text and "repeat" in text
-    assert "row 6: area_code is blank" in text
-    assert "row 6: count 'abc' is not a whole number" in text
-    assert "row 7: category 'Whit' is not a known ethnic_group category" in text
+    assert "row 2: unknown dimension 'height' (known: age, disability, ethnic_group," in text
+    assert "row 3: count must not be negative, not '-3'" in text
+    assert "row 4: count must be a whole number, not '12.5'" in text
+    assert (
+        "rows 1 and 5: the same area, dimension, category and age band twice "
+        f"({WARD_A}, sex, Female, all ages)"
+    ) in problems
+    assert "row 6: area_code is empty" in text
+    assert "row 6: count must be a whole number, not 'abc'" in text
+    assert "row 7: unknown ethnic_group category 'Whit' (known: " in text
+    assert "; White: Irish; " in text  # the known categories, in census spelling
     assert "row 8: age_band 'teens'" in text
-    assert "rows 9, 10: age bands 10-14 and 12 overlap" in text
+    assert "rows 9 and 10: age bands 10-14 and 12 overlap" in text
     assert not any(p.startswith("row 1:") for p in problems)
     assert len(problems) == 9
+
+
+def test_validate_lists_known_categories_once_and_finds_duplicates_with_bad_counts() -> None:
+    bad = frame(
+        [
+            (WARD_A, "religion", "Jedi", "3", None),
+            (WARD_A, "religion", "Sith", "4", None),
+            (WARD_A, "sex", "Male", "lots", None),
+            (WARD_A, "sex", "male", "5", None),
+            (WARD_A, "sex", "Female", "3,000,000,000", None),
+        ]
+    )
+    with pytest.raises(PopulationFileError) as raised:
+        validate_population_frame(bad)
+    assert raised.value.problems == [
+        "row 1: unknown religion category 'Jedi' (known: No religion; Christian; Buddhist; "
+        "Hindu; Jewish; Muslim; Sikh; Other religion; Not answered)",
+        "row 2: unknown religion category 'Sith' (the known ones are listed at row 1)",
+        "row 3: count must be a whole number, not 'lots'",
+        "row 5: count must be at most 2,147,483,647, not '3,000,000,000'",
+        "rows 3 and 4: the same area, dimension, category and age band twice "
+        f"({WARD_A}, sex, Male, all ages)",
+    ]
 
 
 def test_validate_reports_missing_columns_and_empty_files() -> None:
     with pytest.raises(PopulationFileError) as raised:
         validate_population_frame(pd.DataFrame({"area_code": [WARD_A], "category": ["Male"]}))
-    assert "missing columns dimension, count" in raised.value.problems[0]
+    assert raised.value.problems == [
+        "missing columns: dimension, count (the file has area_code, category)"
+    ]
     with pytest.raises(PopulationFileError) as raised:
         validate_population_frame(frame([]))
-    assert raised.value.problems == ["the file has no data rows"]
+    assert raised.value.problems == ["the file has a header but no data rows"]
 
 
 def test_the_census_by_age_file_is_a_valid_import() -> None:
