@@ -79,12 +79,14 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from engage.audit.views import bp as audit_bp
     from engage.auth.views import bp as auth_bp
     from engage.reach.views import bp as reach_bp
     from engage.surveys.public import bp as public_bp
     from engage.surveys.views import bp as surveys_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(reach_bp)

@@ -66,6 +66,40 @@ def register_cli(app: Flask) -> None:
         """Import a population baseline from a tidy CSV (area_code, dimension, category, count)."""
         _import_population(file, name, source, replace)
 
+    @app.cli.command("purge")
+    @click.option("--dry-run", is_flag=True, help="Report what would be removed; change nothing.")
+    def purge_command(dry_run: bool) -> None:
+        """Apply each survey's retention rule (today's UTC date): remove free text or responses."""
+        _purge(dry_run)
+
+
+def _purge(dry_run: bool) -> None:
+    from engage.surveys import retention
+    from engage.surveys import services as survey_services
+
+    session = new_session(immediate=not dry_run)
+    try:
+        report = retention.purge(session, today=survey_services.today(), dry_run=dry_run)
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()  # one transaction: every survey's purge and its audit event
+    finally:
+        session.close()
+    if report.nothing:
+        click.echo("Nothing to purge.")
+        return
+    removed, deleted = ("would remove", "would delete") if dry_run else ("removed", "deleted")
+    for s in report.surveys:
+        click.echo(
+            f"Survey {s.survey_id} '{s.title}': {removed} free text from "
+            f"{_plural(s.answers_anonymised, 'answer')} in "
+            f"{_plural(s.responses_anonymised, 'response')}; "
+            f"{deleted} {_plural(s.responses_deleted, 'response')}"
+        )
+    if dry_run:
+        click.echo("Dry run: nothing was changed.")
+
 
 def _import_population(file: Path, name: str, source: str, replace: bool) -> None:
     from engage.population import services as population

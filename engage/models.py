@@ -1,5 +1,6 @@
 """Imports every model module so ``Base.metadata`` is complete (Alembic, tests)."""
 
+from engage.audit.models import AuditEvent
 from engage.auth.models import LoginFailure, User
 from engage.db import Base
 from engage.population.models import PopulationBaseline, PopulationCount
@@ -17,6 +18,7 @@ from engage.surveys.models import (
 
 __all__ = [
     "Answer",
+    "AuditEvent",
     "Base",
     "Channel",
     "LoginFailure",

@@ -61,8 +61,17 @@ def empty_database(engine: Engine) -> None:
         if engine.dialect.name == "postgresql":
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
+            # The audit log's triggers refuse DELETE (PostgreSQL's TRUNCATE fires no row
+            # triggers; SQLite has no TRUNCATE): lift them for the reset, then put them back.
+            triggers = conn.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+            ).all()
+            for name, _ in triggers:
+                conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
             for table in tables:
                 conn.execute(text(f"DELETE FROM {table}"))
+            for _, sql in triggers:
+                conn.exec_driver_sql(sql)
 
 
 def app_config(database_url: str, tmp_path: Path, **extra: Any) -> dict[str, Any]:

@@ -3,7 +3,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm import Session
 
+from engage.audit.services import AuditAction, record
 from engage.auth import services
 from engage.auth.access import public, roles
 from engage.auth.forms import EditUserForm, LoginForm, NewUserForm
@@ -36,7 +38,8 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         db = get_session()
         user = services.authenticate(db, form.email.data or "", form.password.data or "")
-        db.commit()
+        _audit_login(db, form.email.data or "", user)
+        db.commit()  # failures too: the throttle and the audit log must see them
         if user is not None:
             # Renew the session at login: drop everything the old cookie carried.
             session.clear()
@@ -47,9 +50,20 @@ def login() -> ResponseReturnValue:
     return render_template("auth/login.html", form=form)
 
 
+def _audit_login(db: Session, email: str, user: User | None) -> None:
+    if user is not None:
+        record(db, AuditAction.LOGIN, actor=user)
+    else:
+        # No actor id: only the account name that was tried, as the throttle stores it.
+        record(db, AuditAction.LOGIN_FAILED, actor_email=services.normalise_email(email))
+
+
 @bp.post("/logout")
 @roles(ANY_ROLE)
 def logout() -> ResponseReturnValue:
+    db = get_session()
+    record(db, AuditAction.LOGOUT, actor=current_user)
+    db.commit()
     logout_user()
     session.clear()
     flash("You have signed out.")
@@ -70,7 +84,7 @@ def users() -> ResponseReturnValue:
     status = 200
     if form.validate_on_submit():
         try:
-            services.create_user(
+            created = services.create_user(
                 db,
                 email=form.email.data or "",
                 name=form.name.data or "",
@@ -81,6 +95,13 @@ def users() -> ResponseReturnValue:
             form.password.errors = [str(exc)]
             status = 422
         else:
+            record(
+                db,
+                AuditAction.USER_CREATED,
+                actor=current_user,
+                object_type="user",
+                object_id=created.id,
+            )
             db.commit()
             flash(f"Account created for {form.email.data}.")
             return redirect(url_for("auth.users"))
@@ -107,9 +128,24 @@ def edit_user(user_id: int) -> ResponseReturnValue:
         if user.id == current_user.id and form.role.data != Role.ADMIN.value:
             form.role.errors = ["You cannot remove your own administrator role."]
             return render_template("auth/edit_user.html", user=user, form=form), 422
-        services.set_role(db, user, Role(form.role.data))
-        user.active = bool(form.active.data) or user.id == current_user.id
+        _record_changes(db, user, form)
         db.commit()
         flash(f"Saved changes to {user.email}.")
         return redirect(url_for("auth.users"))
     return render_template("auth/edit_user.html", user=user, form=form)
+
+
+def _record_changes(db: Session, user: User, form: EditUserForm) -> None:
+    """Apply the role and active flag, and audit each change (the password is set above)."""
+    was_role, was_active = user.role, user.active
+    services.set_role(db, user, Role(form.role.data))
+    user.active = bool(form.active.data) or user.id == current_user.id
+    changes = [
+        (bool(form.password.data), AuditAction.PASSWORD_CHANGED),
+        (user.role != was_role, AuditAction.ROLE_CHANGED),
+        (was_active and not user.active, AuditAction.USER_DISABLED),
+        (user.active and not was_active, AuditAction.USER_ENABLED),
+    ]
+    for changed, action in changes:
+        if changed:
+            record(db, action, actor=current_user, object_type="user", object_id=user.id)

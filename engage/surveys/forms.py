@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from engage.choices import choices
 from engage.surveys.models import Audience, Kind, Mode, Operator
+from engage.surveys.retention import retention_hint
 from engage.surveys.services import STARTERS
 
 AUDIENCE_CHOICES = [(a.value, a.label) for a in Audience]
@@ -36,6 +37,15 @@ class SurveySettingsForm(FlaskForm):
     age_max = IntegerField("Oldest age", validators=[Optional(), NumberRange(min=0, max=120)])
     opens_on = DateField("Opens on", validators=[Optional()])
     closes_on = DateField("Closes on", validators=[Optional()])
+    retention_days = IntegerField(
+        "Remove free text after (days)",
+        description=retention_hint(None, purge_responses=False),
+        validators=[Optional(), NumberRange(min=1, max=3650)],
+    )
+    purge_responses = BooleanField(
+        "Delete whole responses at that point, not only their free text",
+        description="Counts and charts will then no longer include them.",
+    )
 
 
 class NewSurveyForm(SurveySettingsForm):

@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -129,6 +130,11 @@ class Survey(Base):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("survey.id", ondelete="SET NULL"))
+    # Retention (see engage.surveys.retention): None keeps answers. Otherwise, once a
+    # response is this many days old its free text is removed, or with purge_responses
+    # the whole response is deleted.
+    retention_days: Mapped[int | None] = mapped_column(Integer)
+    purge_responses: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     areas: Mapped[list[SurveyArea]] = relationship(
         back_populates="survey", cascade="all, delete-orphan", order_by="SurveyArea.area_code"

@@ -127,6 +127,9 @@ class SurveySettings:
     age_max: int | None
     opens_on: date | None
     closes_on: date | None
+    # None keeps answers; see engage.surveys.retention.
+    retention_days: int | None = None
+    purge_responses: bool = False
 
 
 def apply_settings(survey: Survey, settings: SurveySettings) -> None:
@@ -151,11 +154,17 @@ def apply_settings(survey: Survey, settings: SurveySettings) -> None:
             raise InvalidInput("The youngest age must not be above the oldest age.")
     if settings.opens_on and settings.closes_on and settings.opens_on > settings.closes_on:
         raise InvalidInput("The survey must open before it closes.")
+    if settings.retention_days is not None and settings.retention_days < 1:
+        raise InvalidInput("Keep answers for at least 1 day, or leave the number of days empty.")
+    if settings.purge_responses and settings.retention_days is None:
+        raise InvalidInput("Say after how many days responses should be deleted.")
     survey.title = title[:200]
     survey.introduction = settings.introduction.strip()
     survey.audience = settings.audience
     survey.age_min, survey.age_max = settings.age_min, settings.age_max
     survey.opens_on, survey.closes_on = settings.opens_on, settings.closes_on
+    survey.retention_days = settings.retention_days
+    survey.purge_responses = settings.purge_responses
     current = {a.area_code: a for a in survey.areas}
     survey.areas = [current.get(code) or SurveyArea(area_code=code) for code in codes]
 

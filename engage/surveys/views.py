@@ -20,9 +20,11 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
 from engage.analysis.counts import counts_by_day_and_channel
+from engage.audit.services import AuditAction, record
 from engage.auth.access import roles
 from engage.auth.roles import DESIGNERS, READERS, STAFF
 from engage.choices import choices
@@ -30,7 +32,7 @@ from engage.db import get_session
 from engage.errors import EngageError, InvalidInput
 from engage.population.areas import AREA_GROUPS, area_names
 from engage.reach.context import reach_alerts
-from engage.surveys import logic, responses, services
+from engage.surveys import logic, responses, retention, services
 from engage.surveys.forms import (
     ChannelForm,
     ChannelUpdateForm,
@@ -56,6 +58,8 @@ def _settings_from(form: SurveySettingsForm) -> services.SurveySettings:
         age_max=form.age_max.data,
         opens_on=form.opens_on.data,
         closes_on=form.closes_on.data,
+        retention_days=form.retention_days.data,
+        purge_responses=bool(form.purge_responses.data),
     )
 
 
@@ -88,6 +92,13 @@ def new() -> ResponseReturnValue:
         except InvalidInput as exc:
             _show_error(form, exc)
         else:
+            record(
+                db,
+                AuditAction.SURVEY_CREATED,
+                actor=current_user,
+                object_type="survey",
+                object_id=survey.id,
+            )
             db.commit()
             flash("Survey created as a draft. Check the questions, add channels, then open it.")
             return redirect(url_for("surveys.questions", survey_id=survey.id))
@@ -131,6 +142,9 @@ def settings(survey_id: int) -> ResponseReturnValue:
     form = SurveySettingsForm(obj=survey if request.method == "GET" else None)
     if request.method == "GET":
         form.areas.data = ", ".join(survey.area_codes)
+    form.retention_days.description = retention.retention_hint(
+        survey.retention_days, survey.purge_responses
+    )
     if form.validate_on_submit():
         try:
             services.update_settings(db, survey, _settings_from(form))
@@ -149,7 +163,15 @@ def settings(survey_id: int) -> ResponseReturnValue:
 def change_status(survey_id: int) -> ResponseReturnValue:
     db = get_session()
     survey = services.get_survey(db, survey_id)
+    before = survey.status
     services.set_status(db, survey, request.form.get("status", ""))
+    record(
+        db,
+        _status_action(before, survey.status),
+        actor=current_user,
+        object_type="survey",
+        object_id=survey.id,
+    )
     db.commit()
     flash(f"The survey is now {survey.status}.")
     return redirect(url_for("surveys.overview", survey_id=survey.id))
@@ -161,9 +183,37 @@ def copy(survey_id: int) -> ResponseReturnValue:
     db = get_session()
     survey = services.get_survey(db, survey_id)
     new_survey = services.copy_survey(db, survey, created_by_id=current_user.id)
+    # The copy is the object; its copied_from_id points back at the original.
+    record(
+        db,
+        AuditAction.SURVEY_COPIED,
+        actor=current_user,
+        object_type="survey",
+        object_id=new_survey.id,
+    )
     db.commit()
     flash("Copied. The copy is a draft with no responses, so you can change its questions.")
     return redirect(url_for("surveys.overview", survey_id=new_survey.id))
+
+
+STATUS_ACTIONS: dict[Status, AuditAction] = {
+    Status.CLOSED: AuditAction.SURVEY_CLOSED,
+    Status.ARCHIVED: AuditAction.SURVEY_ARCHIVED,
+}
+
+
+def _status_action(before: str, after: str) -> AuditAction:
+    if after == Status.OPEN.value:
+        # Opening a draft publishes it; opening a closed survey reopens it.
+        if before == Status.DRAFT.value:
+            return AuditAction.SURVEY_PUBLISHED
+        return AuditAction.SURVEY_REOPENED
+    return STATUS_ACTIONS[Status(after)]
+
+
+def _record_deletion(db: Session, action: AuditAction, survey: Survey) -> None:
+    # The deleted page or question's id leads nowhere afterwards; the survey's id does.
+    record(db, action, actor=current_user, object_type="survey", object_id=survey.id)
 
 
 # ---------------------------------------------------------------- questions
@@ -252,6 +302,7 @@ def section_action(survey_id: int, section_id: int, action: str) -> ResponseRetu
     section = services.find_section(survey, section_id)
     if action == "delete":
         services.delete_section(db, survey, section)
+        _record_deletion(db, AuditAction.SECTION_DELETED, survey)
     elif action in ("up", "down"):
         services.move_section(db, survey, section, -1 if action == "up" else 1)
     else:
@@ -358,6 +409,7 @@ def question_action(survey_id: int, question_id: int, action: str) -> ResponseRe
     question = services.find_question(survey, question_id)
     if action == "delete":
         services.delete_question(db, survey, question)
+        _record_deletion(db, AuditAction.QUESTION_DELETED, survey)
     elif action in ("up", "down"):
         services.move_question(db, survey, question, -1 if action == "up" else 1)
     else:
@@ -410,7 +462,16 @@ def update_channel(survey_id: int, channel_id: int) -> ResponseReturnValue:
     form = ChannelUpdateForm()
     if not form.validate():
         raise InvalidInput("A cap must be a whole number of at least 1, or left empty.")
+    was_closed = channel.closed
     services.update_channel(channel, cap=form.cap.data, closed=bool(form.closed.data))
+    if channel.closed and not was_closed:
+        record(
+            db,
+            AuditAction.CHANNEL_CLOSED,
+            actor=current_user,
+            object_type="channel",
+            object_id=channel.id,
+        )
     db.commit()
     flash(f"Channel '{channel.name}' updated.")
     return redirect(url_for("surveys.channels", survey_id=survey.id))
@@ -494,7 +555,8 @@ def response_detail(survey_id: int, response_id: str) -> ResponseReturnValue:
 
 def _display(question: Question, answers: list[Any]) -> str:
     if question.kind_enum is Kind.TEXT:
-        return str(answers[0].text_value)
+        text = answers[0].text_value
+        return str(text) if text is not None else retention.REMOVED_TEXT
     values = []
     for a in answers:
         if a.option_code:
@@ -559,6 +621,14 @@ def export(survey_id: int, fmt: str) -> ResponseReturnValue:
     if fmt not in ("csv", "xlsx"):
         raise InvalidInput("Exports come as CSV or XLSX.")
     frame = responses.export_frame(responses.responses_frame(db, survey))
+    record(
+        db,
+        AuditAction.EXPORT_RESPONSES,
+        actor=current_user,
+        object_type="survey",
+        object_id=survey.id,
+    )
+    db.commit()
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     name = f"survey-{survey.id}-responses-{stamp}.{fmt}"
     if fmt == "csv":
