@@ -81,7 +81,9 @@ def _init_login(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from engage.audit.views import bp as audit_bp
     from engage.auth.views import bp as auth_bp
+    from engage.quotes.views import bp as quotes_bp
     from engage.reach.views import bp as reach_bp
+    from engage.safeguarding.views import bp as safeguarding_bp
     from engage.surveys.public import bp as public_bp
     from engage.surveys.views import bp as surveys_bp
 
@@ -90,6 +92,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(surveys_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(reach_bp)
+    app.register_blueprint(safeguarding_bp)
+    app.register_blueprint(quotes_bp)
 
 
 def _register_headers(app: Flask) -> None:

@@ -30,6 +30,7 @@ from engage.auth import services as auth_services
 from engage.auth.models import User
 from engage.auth.passwords import WeakPassword, check_password_policy
 from engage.auth.roles import Role
+from engage.safeguarding.services import flag_disclosures
 from engage.surveys import logic, services
 from engage.surveys.models import PREFER_NOT_TO_SAY, Kind, Mode, Question, Survey
 from engage.surveys.responses import record_response
@@ -1250,9 +1251,11 @@ def _add_responses(
         weights = [reach.schedule.weight(day, opened) for day in days]
         on = rng.choices(days, weights=weights)[0]
         mode = Mode.PAPER if person.paper else Mode.ONLINE
-        if record_response(
+        saved = record_response(
             session, survey, channels[name], checked.answers, on=on, nonce=None, mode=mode
-        ):
+        )
+        if saved is not None:
+            flag_disclosures(session, survey.id, saved, checked.answers, on=on)
             stored += 1
     session.flush()
     return stored

@@ -4,6 +4,8 @@ from engage.audit.models import AuditEvent
 from engage.auth.models import LoginFailure, User
 from engage.db import Base
 from engage.population.models import PopulationBaseline, PopulationCount
+from engage.quotes.models import Quote
+from engage.safeguarding.models import SafeguardingFlag, SafeguardingNote
 from engage.surveys.models import (
     Answer,
     Channel,
@@ -26,7 +28,10 @@ __all__ = [
     "PopulationBaseline",
     "PopulationCount",
     "Question",
+    "Quote",
     "Response",
+    "SafeguardingFlag",
+    "SafeguardingNote",
     "Section",
     "SubmissionReceipt",
     "Survey",

@@ -20,9 +20,11 @@ from limits import parse as parse_limit
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from engage.analysis.safeguarding import Risk
 from engage.auth.access import public
 from engage.db import begin_write, get_session
 from engage.errors import InvalidInput, NotAccepting, NotFound
+from engage.safeguarding.services import flag_disclosures
 from engage.surveys import logic, services
 from engage.surveys.models import Section, Survey
 from engage.surveys.responses import record_response
@@ -155,7 +157,7 @@ def _submit(
         return _render_page(survey, channel, first_bad, raw, checked.errors, state), 422
     if _looks_like_a_bot(state["started"]):
         # Discarded silently: a bot learns nothing from the reply.
-        return render_template("public/thanks.html", survey=survey, channel=channel)
+        return _thanks(survey, channel)
     if not _within_rate_limit():
         notice = (
             "Lots of answers have come from your connection in the last minute. "
@@ -167,8 +169,13 @@ def _submit(
     session = get_session()
     try:
         begin_write(session)
-        record_response(
+        stored = record_response(
             session, survey, channel, checked.answers, on=services.today(), nonce=state["nonce"]
+        )
+        risks = (
+            flag_disclosures(session, survey.id, stored, checked.answers, on=services.today())
+            if stored is not None
+            else frozenset()
         )
         session.commit()
     except OperationalError:
@@ -180,7 +187,19 @@ def _submit(
         )
         last = logic.visible_sections(survey, raw)[-1]
         return _render_page(survey, channel, last, raw, {}, state, notice=notice), 503
-    return render_template("public/thanks.html", survey=survey, channel=channel)
+    return _thanks(survey, channel, risks)
+
+
+def _thanks(survey: Survey, channel: ChannelRef, risks: frozenset[Risk] = frozenset()) -> str:
+    # Stronger, specific signposting when an answer looked like a disclosure. The flag
+    # is stored on the answer; nothing about this person is, and the page says so.
+    return render_template(
+        "public/thanks.html",
+        survey=survey,
+        channel=channel,
+        strong_signposting=bool(risks),
+        risks={r.value for r in risks},
+    )
 
 
 def _looks_like_a_bot(started: str) -> bool:

@@ -32,6 +32,7 @@ from engage.db import get_session
 from engage.errors import EngageError, InvalidInput
 from engage.population.areas import AREA_GROUPS, area_names
 from engage.reach.context import reach_alerts
+from engage.safeguarding.services import flag_disclosures, open_count
 from engage.surveys import logic, responses, retention, services
 from engage.surveys.forms import (
     ChannelForm,
@@ -131,6 +132,7 @@ def _overview_context(db: Any, survey: Survey) -> dict[str, Any]:
         else [],
         "locked": services.has_responses(db, survey.id),
         "reach_alerts": reach_alerts(db, survey) if counts is not None and not counts.empty else [],
+        "safeguarding_count": open_count(db, survey.id),
     }
 
 
@@ -543,7 +545,8 @@ def response_detail(survey_id: int, response_id: str) -> ResponseReturnValue:
     for question in survey.questions:
         given = by_question.get(question.id)
         if given:
-            items.append((question, _display(question, given)))
+            text_id = given[0].id if question.kind_enum is Kind.TEXT else None
+            items.append((question, _display(question, given), text_id))
     return render_template(
         "surveys/response.html",
         survey=survey,
@@ -590,7 +593,7 @@ def key_in_response(survey_id: int) -> ResponseReturnValue:
         errors = checked.errors
         if not errors:
             channel = services.get_channel(survey, form.channel.data or 0)
-            responses.record_response(
+            stored = responses.record_response(
                 db,
                 survey,
                 channel,
@@ -599,6 +602,8 @@ def key_in_response(survey_id: int) -> ResponseReturnValue:
                 nonce=None,
                 mode=Mode(form.mode.data),
             )
+            if stored is not None:
+                flag_disclosures(db, survey.id, stored, checked.answers, on=services.today())
             db.commit()
             note = (
                 f" {len(dropped)} answers to questions that did not apply were left out."

@@ -1,0 +1,1 @@
+"""Safeguarding: answers that may disclose current risk, seen only by the safeguarding lead."""
