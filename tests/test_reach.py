@@ -105,3 +105,15 @@ def test_reach_of_survey_with_no_responses(client, make_survey, make_user, login
     response = client.get(f"/surveys/{survey.id}/reach/")
     assert response.status_code == 200
     assert "0 responses so far" in response.get_data(as_text=True)
+
+
+def test_small_bases_are_marked_unreliable(client, make_survey, make_user, login) -> None:
+    from tests.helpers import submit_all, youth_answers
+
+    survey = make_survey()
+    for _ in range(12):
+        submit_all(client, survey, survey.channels[0].code, youth_answers(survey))
+    login(make_user(Role.OFFICER))
+    html = client.get(f"/surveys/{survey.id}/reach/").get_data(as_text=True)
+    assert "Fewer than 50 answers" in html
+    assert "100.0%" in html  # a base of 12 is shown, with the caution

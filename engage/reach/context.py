@@ -67,6 +67,7 @@ class DimensionView:
     cv: float
     chi_square: str
     chart: str
+    unreliable: bool = False
 
 
 @dataclass
@@ -199,7 +200,9 @@ def _dimension_view(
         title=f"{LABELS[dim]}: respondents against the population",
         masked=[p is None for p in sample_pct],
     )
+    unreliable = bool(safe.unreliable is not None and safe.unreliable.any())
     return DimensionView(
+        unreliable=unreliable,
         name=dim,
         label=LABELS[dim],
         source=baseline.source,
