@@ -86,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from engage.safeguarding.views import bp as safeguarding_bp
     from engage.surveys.public import bp as public_bp
     from engage.surveys.views import bp as surveys_bp
+    from engage.themes.views import bp as themes_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(audit_bp)
@@ -94,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reach_bp)
     app.register_blueprint(safeguarding_bp)
     app.register_blueprint(quotes_bp)
+    app.register_blueprint(themes_bp)
 
 
 def _register_headers(app: Flask) -> None:

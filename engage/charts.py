@@ -71,3 +71,60 @@ def share_comparison(
         plot_bgcolor="white",
     )
     return figure_json(figure)
+
+
+def prevalence_chart(
+    themes: Sequence[str],
+    share_pct: Sequence[float | None],
+    low_pct: Sequence[float | None],
+    high_pct: Sequence[float | None],
+    *,
+    title: str,
+) -> str:
+    """Horizontal bars: the share of people mentioning each theme, with 95% intervals.
+
+    A theme whose count is withheld (``None``) gets no bar and says so on hover,
+    so the chart never shows what the table hides.
+    """
+    shown = [pct is not None for pct in share_pct]
+    hover = [
+        f"{pct:.0f}% (95% CI {low:.0f}–{high:.0f}%)"
+        if pct is not None and low is not None and high is not None
+        else "Fewer than 10 people, or too few answers for a share"
+        for pct, low, high in zip(share_pct, low_pct, high_pct, strict=True)
+    ]
+    figure = go.Figure(
+        go.Bar(
+            y=list(themes),
+            x=[pct if keep else None for pct, keep in zip(share_pct, shown, strict=True)],
+            orientation="h",
+            marker_color=SAMPLE,
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": [
+                    (high - pct) if pct is not None and high is not None else None
+                    for pct, high in zip(share_pct, high_pct, strict=True)
+                ],
+                "arrayminus": [
+                    (pct - low) if pct is not None and low is not None else None
+                    for pct, low in zip(share_pct, low_pct, strict=True)
+                ],
+                "color": "#0b0c0c",
+                "thickness": 1.2,
+            },
+            hovertext=hover,
+            hovertemplate="%{y}: %{hovertext}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title={"text": title, "font": {"size": 16}},
+        height=max(220, 60 + 30 * len(themes)),
+        margin={"l": 10, "r": 10, "t": 40, "b": 30},
+        font={"family": FONT, "size": 13},
+        showlegend=False,
+        xaxis={"ticksuffix": "%", "rangemode": "tozero"},
+        yaxis={"autorange": "reversed", "automargin": True},
+        plot_bgcolor="white",
+    )
+    return figure_json(figure)

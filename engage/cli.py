@@ -66,11 +66,58 @@ def register_cli(app: Flask) -> None:
         """Import a population baseline from a tidy CSV (area_code, dimension, category, count)."""
         _import_population(file, name, source, replace)
 
+    @app.cli.command("code-answers")
+    @click.option("--survey", "survey_id", type=int, help="Only this survey (default: all).")
+    @click.option("--again", is_flag=True, help="Redo every suggestion, not just missing ones.")
+    @click.option("--train", is_flag=True, help="Train the model on people's codes first.")
+    def code_answers_command(survey_id: int | None, again: bool, train: bool) -> None:
+        """Suggest theme codes for free-text answers (seed terms and the trained model)."""
+        _code_answers(survey_id, again, train)
+
     @app.cli.command("purge")
     @click.option("--dry-run", is_flag=True, help="Report what would be removed; change nothing.")
     def purge_command(dry_run: bool) -> None:
         """Apply each survey's retention rule (today's UTC date): remove free text or responses."""
         _purge(dry_run)
+
+
+def _code_answers(survey_id: int | None, again: bool, train: bool) -> None:
+    from sqlalchemy import select
+
+    from engage.surveys.models import Survey
+    from engage.themes import services as themes
+
+    session = new_session(immediate=True)
+    try:
+        if train:
+            try:
+                trained = themes.train(session, created_by_id=None)
+                click.echo(f"Trained model {trained.version} on {trained.trained_on:,} answers.")
+            except themes.NotEnoughCodes:
+                click.echo(
+                    f"Not enough confirmed codes to train (a theme needs "
+                    f"{themes.MIN_POSITIVES}); using the existing suggestions.",
+                    err=True,
+                )
+        query = select(Survey).order_by(Survey.id)
+        if survey_id is not None:
+            query = query.where(Survey.id == survey_id)
+        surveys = list(session.scalars(query))
+        if survey_id is not None and not surveys:
+            click.echo(f"There is no survey {survey_id}.", err=True)
+            sys.exit(2)
+        total = 0
+        for survey in surveys:
+            for question in themes.text_questions(survey):
+                done = themes.refresh_suggestions(session, question, force=again)
+                total += done
+                while done >= themes.REFRESH_BATCH:  # a request does one batch; here, all
+                    done = themes.refresh_suggestions(session, question)
+                    total += done
+        session.commit()
+    finally:
+        session.close()
+    click.echo(f"Suggested codes for {_plural(total, 'answer')}.")
 
 
 def _purge(dry_run: bool) -> None:

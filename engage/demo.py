@@ -1120,6 +1120,7 @@ def seed_demo(session: Session, *, responses: int = 400, seed: int = 2021) -> De
         if survey is None:
             survey = _create_survey(session, plan, title, officer.id, today)
             created += _add_responses(session, rng, survey, plan, count, today)
+            _suggest_codes(session, survey)
         ids[plan.starter] = survey.id
         titles[plan.starter] = survey.title
         if plan is YOUTH:
@@ -1134,6 +1135,15 @@ def seed_demo(session: Session, *, responses: int = 400, seed: int = 2021) -> De
         titles=titles,
         youth_links=youth_links,
     )
+
+
+def _suggest_codes(session: Session, survey: Survey) -> None:
+    """Seed-term suggestions for the sample's free text, so the themes pages have codes
+    to review from the start (the partnership codebook is created on first use)."""
+    from engage.themes.services import refresh_suggestions, text_questions
+
+    for question in text_questions(survey):
+        refresh_suggestions(session, question)
 
 
 # ---------------------------------------------------------------- accounts

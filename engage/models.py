@@ -17,12 +17,25 @@ from engage.surveys.models import (
     Survey,
     SurveyArea,
 )
+from engage.themes.models import (
+    BlindSample,
+    BlindSampleItem,
+    CodeAssignment,
+    Codebook,
+    SuggestionState,
+    Theme,
+    TrainedModel,
+)
 
 __all__ = [
     "Answer",
     "AuditEvent",
     "Base",
+    "BlindSample",
+    "BlindSampleItem",
     "Channel",
+    "CodeAssignment",
+    "Codebook",
     "LoginFailure",
     "Option",
     "PopulationBaseline",
@@ -34,7 +47,10 @@ __all__ = [
     "SafeguardingNote",
     "Section",
     "SubmissionReceipt",
+    "SuggestionState",
     "Survey",
     "SurveyArea",
+    "Theme",
+    "TrainedModel",
     "User",
 ]

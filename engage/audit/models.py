@@ -43,6 +43,7 @@ class AuditAction(StrEnum):
     QUOTE_SHARED = "quote_shared"
     RETENTION_PURGE = "retention_purge"
     AUDIT_EXPORTED = "audit_exported"
+    CODEBOOK_EXPORTED = "codebook_exported"
 
     @property
     def label(self) -> str:

@@ -368,6 +368,22 @@ def _ratings(
     return result
 
 
+def respondent_groups(
+    session: Session, survey: Survey
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series | None, str]:
+    """The respondent frame, its Census categories (same index) and raking weights.
+
+    For pages that break other results down by group: the categories are the
+    ones the reach page compares (age bands, broad or detailed ethnic groups);
+    the weights are None when the results cannot be weighted, with the note why.
+    """
+    frame, mapped, baselines, _ = _analyse(session, survey)
+    if not baselines or frame.empty:
+        return frame, mapped, None, "Not enough answers to weight the results."
+    weights, note = _weights(mapped, baselines)
+    return frame, mapped, weights, note
+
+
 def reach_alerts(session: Session, survey: Survey) -> list[str]:
     """Groups below 0.8 of their population share, for the survey overview."""
     frame, mapped, baselines, _ = _analyse(session, survey)

@@ -1,0 +1,1 @@
+"""Coding free-text answers into themes: codebook, review, reliability, discovery, summaries."""
