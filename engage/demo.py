@@ -39,6 +39,8 @@ OFFICER_EMAIL = "officer@demo.engage.local"
 ANALYST_EMAIL = "analyst@demo.engage.local"
 OFFICER_NAME = "Demo engagement officer"
 ANALYST_NAME = "Demo analyst"
+SAFEGUARDING_EMAIL = "safeguarding@demo.engage.local"
+SAFEGUARDING_NAME = "Demo safeguarding lead"
 
 BIRMINGHAM, COVENTRY, DUDLEY, SANDWELL = "E08000025", "E08000026", "E08000027", "E08000028"
 SOLIHULL, WALSALL, WOLVERHAMPTON = "E08000029", "E08000030", "E08000031"
@@ -61,6 +63,8 @@ class DemoResult:
     analyst_password: str
     titles: dict[str, str] = field(default_factory=dict)  # starter key -> title
     youth_links: list[tuple[str, str]] = field(default_factory=list)  # (channel name, code)
+    safeguarding_email: str = SAFEGUARDING_EMAIL
+    safeguarding_password: str = ""
 
     def summary(self) -> str:
         lines = [
@@ -71,6 +75,8 @@ class DemoResult:
             f"                      password: {self.officer_password}",
             f"  Analyst             {self.analyst_email}",
             f"                      password: {self.analyst_password}",
+            f"  Safeguarding lead   {self.safeguarding_email}",
+            f"                      password: {self.safeguarding_password}",
             "",
             "Surveys (open):",
         ]
@@ -1107,6 +1113,9 @@ def seed_demo(session: Session, *, responses: int = 400, seed: int = 2021) -> De
         raise ValueError("responses must not be negative")
     officer, officer_password = _ensure_user(session, OFFICER_EMAIL, OFFICER_NAME, Role.OFFICER)
     _, analyst_password = _ensure_user(session, ANALYST_EMAIL, ANALYST_NAME, Role.ANALYST)
+    _, safeguarding_password = _ensure_user(
+        session, SAFEGUARDING_EMAIL, SAFEGUARDING_NAME, Role.SAFEGUARDING
+    )
     rng = random.Random(seed)
     today = services.today()
     counts = _allocate(responses, [plan.share for plan in PLANS])
@@ -1134,6 +1143,7 @@ def seed_demo(session: Session, *, responses: int = 400, seed: int = 2021) -> De
         analyst_password=analyst_password,
         titles=titles,
         youth_links=youth_links,
+        safeguarding_password=safeguarding_password,
     )
 
 

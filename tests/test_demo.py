@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engage.auth import services as auth_services
-from engage.demo import ANALYST_EMAIL, OFFICER_EMAIL, seed_demo
+from engage.demo import ANALYST_EMAIL, OFFICER_EMAIL, SAFEGUARDING_EMAIL, seed_demo
 from engage.surveys import logic, services
 from engage.surveys.models import (
     PREFER_NOT_TO_SAY,
@@ -118,11 +118,14 @@ def test_running_demo_again_creates_nothing_and_resets_passwords(session: Sessio
     analyst = auth_services.authenticate(session, ANALYST_EMAIL, second.analyst_password)
     assert analyst is not None and analyst.role == "analyst"
     assert auth_services.authenticate(session, OFFICER_EMAIL, first.officer_password) is None
+    lead = auth_services.authenticate(session, SAFEGUARDING_EMAIL, second.safeguarding_password)
+    assert lead is not None and lead.role == "safeguarding"
     session.commit()
 
     summary = second.summary()
     assert OFFICER_EMAIL in summary and second.officer_password in summary
     assert ANALYST_EMAIL in summary and second.analyst_password in summary
+    assert SAFEGUARDING_EMAIL in summary and second.safeguarding_password in summary
     for survey_id in second.surveys.values():
         assert f"/surveys/{survey_id}" in summary
     youth = services.get_survey(session, second.surveys["young_people"])
