@@ -249,9 +249,11 @@ def test_copy_makes_an_editable_draft(client, session, make_survey) -> None:
     session.rollback()  # end the read snapshot; see what the requests committed
     session.expire_all()
     original = services.get_survey(session, survey.id)
+    original.retention_days, original.purge_responses = 90, True
     copy = services.copy_survey(session, original, created_by_id=None)
     session.commit()
     assert copy.status == Status.DRAFT.value and copy.copied_from_id == original.id
+    assert (copy.retention_days, copy.purge_responses) == (90, True)
     assert [q.key for q in copy.questions] == [q.key for q in original.questions]
     assert {q.id for q in copy.questions}.isdisjoint({q.id for q in original.questions})
     why = question(copy, "why_not_tell")

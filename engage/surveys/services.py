@@ -636,6 +636,9 @@ def copy_survey(session: Session, survey: Survey, *, created_by_id: int | None) 
         audience=survey.audience,
         age_min=survey.age_min,
         age_max=survey.age_max,
+        # A copy keeps the retention rule: otherwise its free text would be kept forever.
+        retention_days=survey.retention_days,
+        purge_responses=survey.purge_responses,
         status=Status.DRAFT.value,
         created_by_id=created_by_id,
         copied_from_id=survey.id,
