@@ -24,10 +24,10 @@ import json
 import math
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 import pandas as pd
 
@@ -82,6 +82,21 @@ class ReachReport:
     notes: list[str] = field(default_factory=list)
 
 
+T = TypeVar("T")
+
+
+def _guarded(run: Callable[[], T]) -> tuple[T | None, int]:
+    """Run a subcommand; errors become one line on stderr and an exit status, never a traceback."""
+    try:
+        return run(), 0
+    except CliError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return None, USAGE_ERROR
+    except Exception as error:  # never a traceback for an officer
+        print(f"error: something went wrong ({type(error).__name__}: {error})", file=sys.stderr)
+        return None, INTERNAL_ERROR
+
+
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     parser = _parser()
@@ -91,19 +106,11 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         return exit_.code if isinstance(exit_.code, int) else USAGE_ERROR
     if args.command == "code":
         return main_code(args, out)
-    try:
-        report = run_reach(
-            args.file,
-            areas=args.area,
-            age_range=args.age_range,
-            columns=args.column,
-        )
-    except CliError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return USAGE_ERROR
-    except Exception as error:  # never a traceback for an officer
-        print(f"error: something went wrong ({type(error).__name__}: {error})", file=sys.stderr)
-        return INTERNAL_ERROR
+    report, status = _guarded(
+        lambda: run_reach(args.file, areas=args.area, age_range=args.age_range, columns=args.column)
+    )
+    if report is None:
+        return status
     if args.json:
         out.write(json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n")
     else:
@@ -552,20 +559,17 @@ class CodingReport:
 
 def main_code(args: argparse.Namespace, out: TextIO) -> int:
     """``code``: the CLI wrapper around ``run_code``, errors as messages."""
-    try:
-        report = run_code(
+    report, status = _guarded(
+        lambda: run_code(
             args.input,
             text_column=args.text_column,
             out_file=args.out,
             train=args.train,
             codebook_file=args.codebook,
         )
-    except CliError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return USAGE_ERROR
-    except Exception as error:  # never a traceback for an officer
-        print(f"error: something went wrong ({type(error).__name__}: {error})", file=sys.stderr)
-        return INTERNAL_ERROR
+    )
+    if report is None:
+        return status
     if report.skipped:
         dropped = ", ".join(f"{theme} ({count})" for theme, count in report.skipped.items())
         print(
