@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engage import db
 from engage.config import load_settings
-from engage.errors import register_error_handlers
+from engage.errors import PUBLIC_BLUEPRINTS, register_error_handlers
 from engage.extensions import csrf, login_manager, make_limiter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,10 +79,15 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from engage.assembly.views import bp as assembly_bp
     from engage.audit.views import bp as audit_bp
     from engage.auth.views import bp as auth_bp
+    from engage.feedback.views import bp as feedback_bp
+    from engage.priorities.views import bp as priorities_bp
     from engage.quotes.views import bp as quotes_bp
     from engage.reach.views import bp as reach_bp
+    from engage.report.public import bp as results_bp
+    from engage.report.views import bp as report_bp
     from engage.safeguarding.views import bp as safeguarding_bp
     from engage.surveys.public import bp as public_bp
     from engage.surveys.views import bp as surveys_bp
@@ -96,6 +101,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(safeguarding_bp)
     app.register_blueprint(quotes_bp)
     app.register_blueprint(themes_bp)
+    app.register_blueprint(priorities_bp)
+    app.register_blueprint(assembly_bp)
+    app.register_blueprint(feedback_bp)
+    app.register_blueprint(report_bp)
+    app.register_blueprint(results_bp)
 
 
 def _register_headers(app: Flask) -> None:
@@ -109,7 +119,7 @@ def _register_headers(app: Flask) -> None:
             return response
         headers.setdefault(
             "Content-Security-Policy",
-            RESPONDENT_CSP if request.blueprint == "respond" else OFFICER_CSP,
+            RESPONDENT_CSP if request.blueprint in PUBLIC_BLUEPRINTS else OFFICER_CSP,
         )
         headers["Cache-Control"] = "no-store"
         if app.config["ENGAGE_ENV"] == "production":
@@ -124,8 +134,8 @@ def _register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def inject() -> dict[str, Any]:
-        if request.blueprint == "respond":
-            return {}  # respondent pages never depend on who is signed in
+        if request.blueprint in PUBLIC_BLUEPRINTS:
+            return {}  # public pages never depend on who is signed in
         role = getattr(current_user, "role_enum", None)
         return {
             "can_design": role in DESIGNERS,

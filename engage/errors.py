@@ -79,8 +79,12 @@ HTTP_MESSAGES = {
 }
 
 
+# Blueprints whose pages the public sees: the respondent flow and the results pages.
+PUBLIC_BLUEPRINTS = frozenset({"respond", "results"})
+
+
 def _render(status: int, title: str, message: str) -> ResponseReturnValue:
-    public = request.blueprint == "respond"
+    public = request.blueprint in PUBLIC_BLUEPRINTS
     template = "errors/public.html" if public else "errors/officer.html"
     return render_template(template, status=status, title=title, message=message), status
 

@@ -1,9 +1,22 @@
 """Imports every model module so ``Base.metadata`` is complete (Alembic, tests)."""
 
+from engage.assembly.models import (
+    AssemblyProfile,
+    Comment,
+    Participant,
+    Review,
+    ReviewQuote,
+    ReviewTheme,
+    Statement,
+    ThemeRating,
+    Vote,
+)
 from engage.audit.models import AuditEvent
 from engage.auth.models import LoginFailure, User
 from engage.db import Base
+from engage.feedback.models import Commitment, CommitmentUpdate, FeedbackPage, SurveyWave
 from engage.population.models import PopulationBaseline, PopulationCount
+from engage.priorities.models import Priority
 from engage.quotes.models import Quote
 from engage.safeguarding.models import SafeguardingFlag, SafeguardingNote
 from engage.surveys.models import (
@@ -29,6 +42,7 @@ from engage.themes.models import (
 
 __all__ = [
     "Answer",
+    "AssemblyProfile",
     "AuditEvent",
     "Base",
     "BlindSample",
@@ -36,21 +50,34 @@ __all__ = [
     "Channel",
     "CodeAssignment",
     "Codebook",
+    "Comment",
+    "Commitment",
+    "CommitmentUpdate",
+    "FeedbackPage",
     "LoginFailure",
     "Option",
+    "Participant",
     "PopulationBaseline",
     "PopulationCount",
+    "Priority",
     "Question",
     "Quote",
     "Response",
+    "Review",
+    "ReviewQuote",
+    "ReviewTheme",
     "SafeguardingFlag",
     "SafeguardingNote",
     "Section",
+    "Statement",
     "SubmissionReceipt",
     "SuggestionState",
     "Survey",
     "SurveyArea",
+    "SurveyWave",
     "Theme",
+    "ThemeRating",
     "TrainedModel",
     "User",
+    "Vote",
 ]

@@ -200,7 +200,7 @@ def test_every_route_declares_who_may_use_it(app: Flask) -> None:
 
 def test_only_respondent_pages_and_login_are_public(app: Flask) -> None:
     public = sorted({rule.rule for rule, view, _ in _routes(app) if access_of(view) == "public"})
-    assert public == ["/login", "/s/<code>", "/s/<code>/start"]
+    assert public == ["/login", "/r/<code>", "/s/<code>", "/s/<code>/start"]
 
 
 def test_anonymous_users_are_sent_to_login(app: Flask, client) -> None:

@@ -1,0 +1,1 @@
+"""The Youth Assembly: findings packs, ratings, statements, votes and moderation."""

@@ -1,0 +1,1 @@
+"""You said, we did: commitments, their progress, and the public page per consultation."""

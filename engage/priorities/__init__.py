@@ -1,0 +1,1 @@
+"""The partnership's strategic priorities and the themes that bear on them."""

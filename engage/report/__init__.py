@@ -1,0 +1,1 @@
+"""The engagement report, the partnership overview and the public page per consultation."""
