@@ -56,3 +56,53 @@ class RakingDidNotConverge(AnalysisError):
             f"raking did not converge after {iterations} iterations "
             f"(max margin error {max_error:.3g}, empty categories {self.empty_categories!r})"
         )
+
+
+class InvalidVotes(AnalysisError):
+    """A votes frame that cannot be read as agree/disagree/pass votes.
+
+    ``missing_columns`` lists the required columns it lacks; ``bad_values``
+    the values of ``vote`` other than 1, -1 and 0 (or of ``statement`` that are
+    not whole numbers); ``reason`` anything else, such as a missing id.
+    """
+
+    def __init__(
+        self,
+        *,
+        missing_columns: Sequence[str] = (),
+        bad_values: Sequence[Hashable] = (),
+        reason: str = "",
+    ) -> None:
+        self.missing_columns: tuple[str, ...] = tuple(missing_columns)
+        self.bad_values: tuple[Hashable, ...] = tuple(bad_values)
+        self.reason = reason
+        detail = reason or (
+            f"missing columns {list(self.missing_columns)!r}, bad values {list(self.bad_values)!r}"
+        )
+        super().__init__(f"invalid votes: {detail}")
+
+
+class DuplicateVotes(InvalidVotes):
+    """A participant voted more than once on the same statement.
+
+    Each participant has one current vote per statement; a changed vote must
+    replace the earlier one before analysis. ``pairs`` holds every
+    (participant, statement) that occurs more than once.
+    """
+
+    def __init__(self, pairs: Sequence[tuple[Hashable, Hashable]]) -> None:
+        self.pairs: tuple[tuple[Hashable, Hashable], ...] = tuple(pairs)
+        super().__init__(reason=f"more than one vote for {list(self.pairs)!r}")
+
+
+class NoGroupedVoters(AnalysisError):
+    """None of the participants who voted has a group, so groups cannot be compared.
+
+    Typically a grouping question (age band, area) that no voter answered, or
+    group labels keyed by ids from another assembly. ``groups`` holds the
+    labels that were given.
+    """
+
+    def __init__(self, groups: Sequence[Hashable]) -> None:
+        self.groups: tuple[Hashable, ...] = tuple(groups)
+        super().__init__(f"no voter belongs to any of the groups {list(self.groups)!r}")

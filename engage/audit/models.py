@@ -44,6 +44,17 @@ class AuditAction(StrEnum):
     RETENTION_PURGE = "retention_purge"
     AUDIT_EXPORTED = "audit_exported"
     CODEBOOK_EXPORTED = "codebook_exported"
+    PRIORITIES_CHANGED = "priorities_changed"
+    REVIEW_OPENED = "review_opened"
+    REVIEW_CLOSED = "review_closed"
+    STATEMENT_MODERATED = "statement_moderated"
+    COMMENT_MODERATED = "comment_moderated"
+    ASSEMBLY_PROFILE_CHANGED = "assembly_profile_changed"
+    COMMITMENT_CREATED = "commitment_created"
+    COMMITMENT_UPDATED = "commitment_updated"
+    PUBLIC_PAGE_PUBLISHED = "public_page_published"
+    PUBLIC_PAGE_WITHDRAWN = "public_page_withdrawn"
+    REPORT_EXPORTED = "report_exported"
 
     @property
     def label(self) -> str:
