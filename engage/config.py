@@ -59,6 +59,8 @@ def load_settings(instance_path: str, env: dict[str, str] | None = None) -> dict
         "MIN_COMPLETION_SECONDS": _int(env, "ENGAGE_MIN_COMPLETION_SECONDS", 8),
         "PROXY_FIX_X_FOR": _int(env, "ENGAGE_PROXY_FIX_X_FOR", 0),
         "SUPPRESSION_THRESHOLD": _int(env, "ENGAGE_SUPPRESSION_THRESHOLD", 10),
+        # Youth Assembly results: no group smaller than this is shown on its own.
+        "ASSEMBLY_MIN_GROUP": _int(env, "ENGAGE_ASSEMBLY_MIN_GROUP", 5),
         # Bodies larger than this are refused with 413 before parsing.
         "MAX_CONTENT_LENGTH": _int(env, "ENGAGE_MAX_CONTENT_LENGTH", 256 * 1024),
         "MAX_FORM_PARTS": 600,
