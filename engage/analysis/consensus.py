@@ -404,8 +404,9 @@ def _best_kmeans(
     """The k-means grouping with the best silhouette among those with no small group."""
     n = coordinates.shape[0]
     # k-means cannot find more groups than there are distinct points (it would
-    # warn and return duplicates), and the silhouette needs k < n.
-    distinct = len(np.unique(coordinates, axis=0))
+    # warn and return duplicates), and the silhouette needs k < n. Identical voters
+    # can land a rounding error apart after PCA, so points are compared rounded.
+    distinct = len(np.unique(np.round(coordinates, 9), axis=0))
     best: tuple[IntArray, int, float] | None = None
     for k in range(2, min(max_groups, distinct, n - 1) + 1):
         model = KMeans(n_clusters=k, n_init=10, random_state=random_state).fit(coordinates)

@@ -400,3 +400,18 @@ def test_repness_top_limits_rows() -> None:
     assert rep.groupby("group").size().max() == 1
     with pytest.raises(ValueError):
         representative_statements(SMALL, SMALL_GROUPS, top=-1)
+
+
+def test_identical_voters_in_camps_do_not_make_kmeans_warn() -> None:
+    # Four members voting identically in each of two camps: PCA puts each camp's
+    # members a rounding error apart, which must not count as distinct points.
+    rows = []
+    for member in range(8):
+        camp = member < 4
+        for statement in range(6):
+            agree = (statement < 3) == camp
+            rows.append((f"p{member}", statement, 1 if agree else -1))
+    votes = pd.DataFrame(rows, columns=["participant", "statement", "vote"])
+    found = opinion_groups(votes, max_groups=4, min_group_size=2)
+    assert found.k == 2
+    assert found.labels.value_counts().tolist() == [4, 4]
