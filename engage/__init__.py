@@ -130,7 +130,7 @@ def _register_headers(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from flask_login import current_user
 
-    from engage.auth.roles import ADMINS, DESIGNERS, READERS, STAFF
+    from engage.auth.roles import ADMINS, ASSEMBLY, DESIGNERS, READERS, STAFF
 
     @app.context_processor
     def inject() -> dict[str, Any]:
@@ -142,4 +142,5 @@ def _register_template_helpers(app: Flask) -> None:
             "can_read": role in READERS,
             "is_staff": role in STAFF,
             "is_admin": role in ADMINS,
+            "is_assembly": role in ASSEMBLY,
         }

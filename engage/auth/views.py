@@ -21,6 +21,8 @@ bp = Blueprint("auth", __name__)
 def _home_for(user: User) -> str:
     if user.role_enum in STAFF:
         return url_for("surveys.index")
+    if user.role_enum is Role.ASSEMBLY:
+        return url_for("assembly.home")
     return url_for("auth.home")
 
 
