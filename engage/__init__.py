@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, request
 from flask.wrappers import Response as FlaskResponse
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from engage import db
 from engage.config import load_settings
@@ -78,7 +79,17 @@ def _init_login(app: Flask) -> None:
         return load_user(db.get_session(), user_id)
 
 
+class DatabaseInteger(IntegerConverter):
+    """An id in a URL: a number beyond PostgreSQL's integer range is simply not found
+    (a 404), rather than an "integer out of range" error from the database."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def _register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseInteger
     from engage.assembly.views import bp as assembly_bp
     from engage.audit.views import bp as audit_bp
     from engage.auth.views import bp as auth_bp

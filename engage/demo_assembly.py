@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -340,3 +341,14 @@ def _synthetic_votes(
                     review_id=review.id, theme_id=theme_id, participant_id=person.id, score=score
                 )
             )
+
+
+def assembly_summary(result: Mapping[str, Any]) -> str:
+    """Lines for the ``demo`` command's output: the member logins and where to look."""
+    lines = ["", "Youth Assembly (members see /assembly/ after signing in):"]
+    for email, name, password in result["members"]:
+        lines.append(f"  {name}  {email}")
+        lines.append(f"      password: {password}")
+    lines.append(f"  Officers prepare the review at {result['officer_url']}")
+    lines.append(f"  and check what members write at {result['moderation_url']}")
+    return "\n".join(lines)

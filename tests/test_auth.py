@@ -7,6 +7,7 @@ import re
 import pytest
 from flask import Flask
 from sqlalchemy import select
+from werkzeug.routing import IntegerConverter
 
 from engage import create_app
 from engage.auth.access import access_of
@@ -172,9 +173,11 @@ def test_admin_creates_account_with_policy(client, make_user, login, session) ->
 def _fill(rule) -> str:
     values = {}
     for arg in rule.arguments:
-        converter = rule._converters[arg].__class__.__name__
+        converter = rule._converters[arg]
         values[arg] = (
-            1 if converter == "IntegerConverter" else {"fmt": "csv", "action": "up"}.get(arg, "x")
+            1
+            if isinstance(converter, IntegerConverter)
+            else {"fmt": "csv", "action": "up"}.get(arg, "x")
         )
     url = rule.rule
     for arg, value in values.items():

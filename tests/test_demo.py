@@ -137,4 +137,6 @@ def test_demo_command_prints_the_login(app: Flask, session: Session) -> None:
     assert result.exit_code == 0, result.output
     assert OFFICER_EMAIL in result.output
     assert "Created 20 sample responses." in result.output
-    assert response_count(session) == 20
+    assert "assembly.amira@demo.engage.local" in result.output
+    # This year's 20, and last year's wave (three quarters as many) for "you said, we did".
+    assert response_count(session) == 20 + 15

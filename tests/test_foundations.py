@@ -11,6 +11,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from engage import create_app
+from engage.auth.roles import Role
 from engage.config import DEV_SECRET_KEY, ConfigError, load_settings, normalise_database_url
 from engage.db import IMMEDIATE, make_engine
 from engage.migrate import head_revision, upgrade
@@ -112,3 +113,10 @@ def test_sqlite_immediate_transactions_let_concurrent_writers_queue(tmp_path: Pa
     engine.dispose()
     assert errors == []
     assert total == 100  # no lost updates
+
+
+def test_ids_beyond_the_database_integer_range_are_not_found(client, make_user, login) -> None:
+    login(make_user(Role.OFFICER))
+    response = client.get("/surveys/99999999999999999999/reach/")
+    assert response.status_code == 404
+    assert client.get(f"/surveys/{2**31}/").status_code == 404

@@ -13,17 +13,19 @@ import time
 from collections import OrderedDict
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from limits import parse as parse_limit
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from werkzeug.routing import BuildError
 
 from engage.analysis.safeguarding import Risk
 from engage.auth.access import public
 from engage.db import begin_write, get_session
 from engage.errors import InvalidInput, NotAccepting, NotFound
+from engage.feedback.services import previous_results
 from engage.safeguarding.services import flag_disclosures
 from engage.surveys import logic, services
 from engage.surveys.models import Section, Survey
@@ -199,7 +201,26 @@ def _thanks(survey: Survey, channel: ChannelRef, risks: frozenset[Risk] = frozen
         channel=channel,
         strong_signposting=bool(risks),
         risks={r.value for r in risks},
+        last_time=_last_time(survey.id),
     )
+
+
+def _last_time(survey_id: int) -> dict[str, str] | None:
+    """What happened after the previous wave, if its public page is published (one query)."""
+    found = previous_results(get_session(), survey_id)
+    if found is None:
+        return None
+    code, count = found
+    try:
+        href = url_for("results.page", code=code)
+    except BuildError:  # the results blueprint defines the page; its path is fixed
+        href = f"/r/{code}"
+    if count == 0:
+        lead = "Last time, the partnership said what it heard"
+    else:
+        noun = "commitment" if count == 1 else "commitments"
+        lead = f"Last time, {count} {noun} came out of what people told us"
+    return {"href": href, "lead": lead}
 
 
 def _looks_like_a_bot(started: str) -> bool:

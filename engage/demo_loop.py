@@ -1,0 +1,354 @@
+"""Demo data for closing the loop: priorities, last year's youth survey and its commitments.
+
+Runs after ``seed_demo`` and, like it, can run again: the priorities, the previous
+wave and its commitments are found by their set, title and survey, and only what
+is missing is added. Last year's survey is a copy of this year's youth survey with
+its own sample, drawn from fewer channels (no mosque youth group, no street
+outreach), so it is less representative than this year's: the overview across
+waves has a story to show. Youth Assembly members, reviews and votes belong to
+the Assembly's own demo step.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engage.demo import WEST_MIDLANDS, YOUTH, Plan, _add_responses, _suggest_codes
+from engage.feedback import services as feedback
+from engage.feedback.models import CommitmentStatus, SurveyWave
+from engage.priorities.services import load_starter_set
+from engage.safeguarding.models import FlagStatus, SafeguardingFlag, SafeguardingNote
+from engage.surveys import services
+from engage.surveys.models import Status, Survey
+from engage.themes import services as theme_services
+
+PREVIOUS_TITLE = "Youth safety survey 2025"
+PRIORITY_SET = "wmvrp"
+PREVIOUS_RESPONSES = 300
+# Last year's survey opened about a year before this year's and ran for six weeks.
+PREVIOUS_OPENED_DAYS_AGO = 386
+PREVIOUS_WEEKS_OPEN = 6
+
+# Last year's channels: the school and online reach mostly White British young people
+# in Dudley; the mosque youth group and street outreach only joined this year.
+PREVIOUS = Plan(
+    starter="young_people",
+    areas=WEST_MIDLANDS,
+    age_min=11,
+    age_max=25,
+    share=1.0,
+    reach={
+        "Web link": replace(YOUTH.reach["Web link"], share=0.22),
+        "Oak Park School": replace(YOUTH.reach["Oak Park School"], share=0.33),
+        "Instagram": replace(YOUTH.reach["Instagram"], share=0.33),
+        "Youth club (Brierley Hill)": replace(
+            YOUTH.reach["Youth club (Brierley Hill)"], share=0.12
+        ),
+    },
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    at: float  # share of the time between last year's close and today
+    text: str
+    status: CommitmentStatus
+    progress: int
+
+
+@dataclass(frozen=True)
+class DemoCommitment:
+    title: str
+    partner: str
+    detail: str
+    themes: tuple[str, ...]
+    groups: tuple[str, ...]
+    starts: float
+    due: float  # above 1 is after today
+    steps: tuple[Step, ...]
+    reason: str = ""
+
+
+IN_PROGRESS, DONE, PLANNED = (
+    CommitmentStatus.IN_PROGRESS,
+    CommitmentStatus.DONE,
+    CommitmentStatus.PLANNED,
+)
+COMMITMENTS: tuple[DemoCommitment, ...] = (
+    DemoCommitment(
+        title="Youth workers out on Friday and Saturday nights where young people feel unsafe",
+        partner="Birmingham City Council Youth Service",
+        detail="You told us parks, bus stops and town centres feel unsafe after dark, and "
+        "asked for people who care to be around. Detached youth workers will be out where "
+        "young people are at weekends.",
+        themes=("unsafe_places", "youth_provision", "fear_of_violence"),
+        groups=("Aged 15-19", "Female"),
+        starts=0.1,
+        due=0.6,
+        steps=(
+            Step(0.08, "Funding agreed by the partnership board for a year of weekend work.",
+                 IN_PROGRESS, 20),
+            Step(0.3, "Four youth workers recruited. First Friday sessions in Birmingham city "
+                 "centre and Brierley Hill.", IN_PROGRESS, 60),
+            Step(0.55, "Sessions now run every Friday and Saturday night in both places. Young "
+                 "people helped choose the routes.", DONE, 100),
+        ),
+    ),
+    DemoCommitment(
+        title="Knife crime workshops, led by people with lived experience, in every secondary "
+        "school that asks",
+        partner="West Midlands Police",
+        detail="Many of you said carrying a knife feels like protection. Workshops with people "
+        "who have lost someone, or carried and stopped, will be offered to every school.",
+        themes=("knives_weapons", "school_teaching"),
+        groups=("Aged 11-14", "Aged 15-19"),
+        starts=0.15,
+        due=1.2,
+        steps=(
+            Step(0.15, "The first 12 schools signed up.", IN_PROGRESS, 25),
+            Step(0.7, "Workshops held in 31 schools so far. More are booked for the spring term.",
+                 IN_PROGRESS, 60),
+        ),
+    ),
+    DemoCommitment(
+        title="Mental health drop-ins at youth clubs, with no referral needed",
+        partner="Birmingham and Solihull ICB",
+        detail="You told us waiting lists are long and you do not know who to talk to. "
+        "Drop-ins at youth clubs mean you can talk to someone without a referral.",
+        themes=("mental_health_trauma", "where_to_get_help"),
+        groups=("Aged 15-19", "Aged 20-25"),
+        starts=0.2,
+        due=1.3,
+        steps=(
+            Step(0.2, "Two voluntary sector providers chosen to run the drop-ins.",
+                 IN_PROGRESS, 10),
+            Step(0.5, "Pilot drop-ins started at two youth clubs, on Tuesday evenings.",
+                 IN_PROGRESS, 35),
+        ),
+    ),
+    DemoCommitment(
+        title="One card and web page showing where young people can get help, checked by the "
+        "Youth Assembly",
+        partner="Birmingham Children's Trust",
+        detail="Many of you did not know where to go for help. One short list, in plain "
+        "words, for schools, youth clubs and phones.",
+        themes=("where_to_get_help", "services_trust"),
+        groups=("Aged 11-14",),
+        starts=1.1,
+        due=1.4,
+        steps=(
+            Step(0.85, "The Youth Assembly agreed to review the first draft in the new year.",
+                 PLANNED, 0),
+        ),
+    ),
+    DemoCommitment(
+        title="Free late-night buses home from town centres at weekends",
+        partner="Transport for West Midlands",
+        detail="You asked for a safe way home late at night.",
+        themes=("unsafe_places", "fear_of_violence"),
+        groups=("Female", "Aged 20-25"),
+        starts=0.2,
+        due=0.5,
+        reason="A free service cost more than the whole youth budget, so it could not be "
+        "funded this year. Instead the Safer Travel team now patrols the late buses you named, "
+        "and the partnership will ask again in next year's budget.",
+        steps=(
+            Step(0.25, "Costed with Transport for West Midlands.", IN_PROGRESS, 20),
+            Step(0.4, "Not affordable this year. Safer Travel patrols on the routes young "
+                 "people named instead.", CommitmentStatus.NOT_TAKEN_FORWARD, 20),
+        ),
+    ),
+    DemoCommitment(
+        title="A young people's panel that reviews stop and search body-worn video with the "
+        "police",
+        partner="West Midlands Police",
+        detail="Young people, most of all young Black and Asian men, told us stop and search "
+        "feels unfair. A panel of young people will watch the footage and tell the force "
+        "what they see.",
+        themes=("stop_and_search", "policing", "racism_discrimination"),
+        groups=(
+            "Male",
+            "Asian, Asian British or Asian Welsh",
+            "Black, Black British, Black Welsh, Caribbean or African",
+        ),
+        starts=0.1,
+        due=0.7,
+        steps=(
+            Step(0.1, "Terms of reference agreed with the police and the Youth Assembly.",
+                 IN_PROGRESS, 15),
+            Step(0.25, "Twelve young people trained to sit on the panel.", IN_PROGRESS, 40),
+            Step(0.45, "The first panel reviewed 20 videos and sent its findings to the force.",
+                 IN_PROGRESS, 70),
+            Step(0.65, "The panel now meets every two months. Officers are now briefed to "
+                 "explain the grounds for a search.", DONE, 100),
+        ),
+    ),
+)  # fmt: skip
+
+
+def seed_loop(
+    session: Session,
+    *,
+    surveys: Mapping[str, int],
+    officer_id: int,
+    secret_key: str,
+    responses: int = PREVIOUS_RESPONSES,
+    seed: int = 2025,
+) -> dict[str, Any]:
+    """Priorities, last year's youth survey as the previous wave, and its commitments.
+
+    ``surveys`` is ``DemoResult.surveys`` (starter key -> survey id). ``secret_key``
+    is for the Assembly's demo step (voter keys); nothing here needs it. Never commits.
+    """
+    del secret_key  # members, reviews and votes are seeded by the Assembly's own step
+    today = services.today()
+    theme_services.get_codebook(session)  # priorities and commitments map to its themes
+    loaded = load_starter_set(session, PRIORITY_SET)
+    youth = services.get_survey(session, surveys["young_people"])
+
+    previous = session.scalars(
+        select(Survey).where(Survey.title == PREVIOUS_TITLE).order_by(Survey.id)
+    ).first()
+    created_responses = 0
+    if previous is None:
+        previous, created_responses = _create_previous(
+            session, youth, officer_id, random.Random(seed), responses, today
+        )
+    linked = _link_waves(session, youth, previous)
+
+    created_commitments = 0
+    if not feedback.list_commitments(session, previous.id):
+        created_commitments = _add_commitments(session, previous, officer_id, today)
+    return {
+        "priority_set": PRIORITY_SET,
+        "priorities_added": len(loaded.added),
+        "priorities_already": loaded.already,
+        "priority_themes_skipped": loaded.skipped_themes,
+        "previous_survey_id": previous.id,
+        "previous_title": previous.title,
+        "previous_responses": created_responses,
+        "wave": {"survey_id": youth.id, "follows_id": previous.id, "linked_now": linked},
+        "commitments_created": created_commitments,
+        "commitments": len(feedback.list_commitments(session, previous.id)),
+    }
+
+
+def loop_summary(result: Mapping[str, Any]) -> str:
+    """Lines for the ``demo`` command's output."""
+    lines = [
+        "",
+        "Closing the loop:",
+        f"  Priorities ({result['priority_set']}): {result['priorities_added']} added, "
+        f"{result['priorities_already']} already there. /priorities/",
+        f"  Previous wave: {result['previous_title']}  /surveys/{result['previous_survey_id']}"
+        f" ({result['previous_responses']} sample responses added)",
+        f"  Commitments: {result['commitments']}  "
+        f"/surveys/{result['previous_survey_id']}/commitments/",
+    ]
+    return "\n".join(lines)
+
+
+def _create_previous(
+    session: Session,
+    youth: Survey,
+    officer_id: int,
+    rng: random.Random,
+    count: int,
+    today: date,
+) -> tuple[Survey, int]:
+    opens = today - timedelta(days=PREVIOUS_OPENED_DAYS_AGO)
+    closes = opens + timedelta(weeks=PREVIOUS_WEEKS_OPEN)
+    survey = services.copy_survey(session, youth, created_by_id=officer_id)
+    survey.title = PREVIOUS_TITLE
+    survey.copied_from_id = None  # last year's came first; this year's copied it
+    survey.opens_on, survey.closes_on = opens, None
+    survey.created_at = datetime(opens.year, opens.month, opens.day, 9, tzinfo=UTC) - timedelta(
+        days=14
+    )
+    for channel in [c for c in survey.channels if c.name not in PREVIOUS.reach]:
+        survey.channels.remove(channel)
+    session.flush()
+    services.set_status(session, survey, Status.OPEN.value)
+    # Responses fall between opening and closing: the sampler's "today" is the closing day.
+    stored = _add_responses(session, rng, survey, PREVIOUS, count, closes)
+    _suggest_codes(session, survey)
+    survey.closes_on = closes
+    services.set_status(session, survey, Status.CLOSED.value)
+    if youth.copied_from_id is None:
+        youth.copied_from_id = survey.id
+    _close_old_flags(session, survey, officer_id)
+    session.flush()
+    return survey, stored
+
+
+def _close_old_flags(session: Session, survey: Survey, officer_id: int) -> None:
+    """Last year's possible disclosures were dealt with last year, not left in today's queue."""
+    for flag in session.scalars(
+        select(SafeguardingFlag).where(SafeguardingFlag.survey_id == survey.id)
+    ):
+        flag.status = FlagStatus.CLOSED.value
+        session.add(
+            SafeguardingNote(
+                flag_id=flag.id,
+                author_id=officer_id,
+                status=FlagStatus.CLOSED.value,
+                note="Reviewed when the survey closed (demo data for last year's survey).",
+            )
+        )
+
+
+def _link_waves(session: Session, youth: Survey, previous: Survey) -> bool:
+    """This year's youth survey follows last year's, unless either is already linked."""
+    if session.get(SurveyWave, youth.id) is not None:
+        return False
+    if session.scalar(select(SurveyWave.survey_id).where(SurveyWave.follows_id == previous.id)):
+        return False
+    feedback.set_previous_wave(session, youth, previous.id)
+    return True
+
+
+def _add_commitments(session: Session, survey: Survey, officer_id: int, today: date) -> int:
+    closed = survey.closes_on or today
+    span = max(1, (today - closed).days)
+
+    def at(share: float) -> date:
+        # Up to 1: between last year's close and today; above 1: that far into the future.
+        return closed + timedelta(days=round(span * share))
+
+    themes = {t.key: t for t in theme_services.list_themes(session)}
+    for item in COMMITMENTS:
+        commitment = feedback.create_commitment(
+            session,
+            survey.id,
+            feedback.CommitmentFields(
+                title=item.title,
+                partner=item.partner,
+                detail=item.detail,
+                theme_ids=[themes[k].id for k in item.themes if k in themes],
+                groups=list(item.groups),
+                reason=item.reason,
+                starts_on=at(item.starts),
+                due_on=at(item.due),
+            ),
+            today=today,
+        )
+        for step in item.steps:
+            feedback.add_update(
+                session,
+                commitment,
+                on=at(step.at),
+                text=step.text,
+                status=step.status.value,
+                progress=step.progress,
+                author_id=officer_id,
+                today=today,
+            )
+    session.flush()
+    return len(COMMITMENTS)
