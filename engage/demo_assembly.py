@@ -50,8 +50,8 @@ INTRODUCTION = (
     "and vote on what we should do next. The partnership board will see your results."
 )
 MEMBERS = (
-    ("assembly.amira@demo.engage.local", "Amira (Youth Assembly)", "14-15", "Dudley"),
-    ("assembly.josh@demo.engage.local", "Josh (Youth Assembly)", "18-21", "Birmingham"),
+    ("assembly.amira@demo.engage.local", "Amira", "14-15", "Dudley"),
+    ("assembly.josh@demo.engage.local", "Josh", "18-21", "Birmingham"),
 )
 PARTICIPANTS = 24
 SEED = 6
