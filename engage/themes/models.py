@@ -96,7 +96,10 @@ class CodeAssignment(Base):
     __table_args__ = (
         CheckConstraint(_in("source", Source), name="source"),
         CheckConstraint(_in("status", CodeStatus), name="status"),
-        Index("ix_code_assignment_answer_theme", "answer_id", "theme_id"),
+        # Covers "the best code per answer and theme" for the report (bench/report.py).
+        Index(
+            "ix_code_assignment_answer_theme_status", "answer_id", "theme_id", "status", "source"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
