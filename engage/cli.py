@@ -50,7 +50,7 @@ def register_cli(app: Flask) -> None:
         from engage.auth.services import get_user_by_email
         from engage.demo import seed_demo
         from engage.demo_assembly import assembly_summary, seed_assembly
-        from engage.demo_loop import loop_summary, seed_loop
+        from engage.demo_loop import loop_summary, publish_previous_wave, seed_loop
         from engage.surveys import services
 
         session = new_session(immediate=True)
@@ -68,6 +68,13 @@ def register_cli(app: Flask) -> None:
                 secret_key=secret,
                 responses=responses * 3 // 4,
             )
+            session.commit()  # the public page's snapshot reads committed responses
+            code = publish_previous_wave(
+                session,
+                loop["previous_survey_id"],
+                threshold=app.config["SUPPRESSION_THRESHOLD"],
+                min_group=app.config["ASSEMBLY_MIN_GROUP"],
+            )
             youth = services.get_survey(session, result.surveys["young_people"])
             assembly = seed_assembly(
                 session, survey=youth, officer_id=officer_id, secret_key=secret
@@ -75,7 +82,12 @@ def register_cli(app: Flask) -> None:
             session.commit()
         finally:
             session.close()
-        click.echo(result.summary() + loop_summary(loop) + assembly_summary(assembly))
+        click.echo(
+            result.summary()
+            + loop_summary(loop)
+            + f"\n  Last year's public page: /r/{code}"
+            + assembly_summary(assembly)
+        )
 
     @app.cli.command("import-population")
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))

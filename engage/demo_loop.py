@@ -352,3 +352,32 @@ def _add_commitments(session: Session, survey: Survey, officer_id: int, today: d
             )
     session.flush()
     return len(COMMITMENTS)
+
+
+PREVIOUS_SUMMARY = (
+    "Last year 300 young people told us where they feel unsafe and what would help. "
+    "Here is what they said, and what the partnership has done about it since."
+)
+
+
+def publish_previous_wave(
+    session: Session, survey_id: int, *, threshold: int, min_group: int
+) -> str:
+    """Publish last year's public page (once), so this year's thank-you page links to it.
+
+    The snapshot's theme counts are read on a second connection, so the previous
+    wave must already be committed. Returns the page's code. Never commits.
+    """
+    from engage.report import context as report_context
+    from engage.report import services as report_services
+
+    survey = services.get_survey(session, survey_id)
+    page = report_services.get_page(session, survey.id)
+    if page is not None and page.published_at is not None:
+        return page.code
+    page = report_services.save_settings(session, survey, summary=PREVIOUS_SUMMARY, quote_ids=[])
+    figures = report_context.build_public_figures(
+        session, survey, threshold=threshold, min_group=min_group
+    )
+    report_services.publish(session, page, figures)
+    return page.code

@@ -14,7 +14,7 @@ from engage.assembly.models import Statement, Vote
 from engage.auth.services import get_user_by_email
 from engage.demo import seed_demo
 from engage.demo_assembly import seed_assembly
-from engage.demo_loop import seed_loop
+from engage.demo_loop import publish_previous_wave, seed_loop
 from engage.surveys import services
 from tests.browser.test_youth_journey import _launch, live_app  # noqa: F401 - fixture
 from tests.conftest import require
@@ -37,6 +37,8 @@ def test_assembly_member_votes_and_officer_closes_the_loop(live_app) -> None:  #
     loop = seed_loop(
         db, surveys=demo.surveys, officer_id=officer.id, secret_key=secret, responses=45
     )
+    db.commit()
+    code = publish_previous_wave(db, loop["previous_survey_id"], threshold=10, min_group=5)
     youth = services.get_survey(db, demo.surveys["young_people"])
     assembly = seed_assembly(db, survey=youth, officer_id=officer.id, secret_key=secret)
     db.commit()
@@ -81,7 +83,9 @@ def test_assembly_member_votes_and_officer_closes_the_loop(live_app) -> None:  #
 
         db.rollback()
         assert db.scalar(select(func.count()).select_from(Vote)) == votes_before + 1
-        stored = db.scalars(select(Statement).where(Statement.text.like("%open on Fridays, text me%"))).one()
+        stored = db.scalars(
+            select(Statement).where(Statement.text.like("%open on Fridays, text me%"))
+        ).one()
         assert PHONE_NUMBER not in stored.text and stored.status == "pending"
 
         desk = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -100,7 +104,27 @@ def test_assembly_member_votes_and_officer_closes_the_loop(live_app) -> None:  #
         db.rollback()
         db.refresh(stored)
         assert stored.status == "approved"
+        page.goto(f"{base}/surveys/{youth.id}/report")
+        expect(page.get_by_role("heading", name="Who took part")).to_be_visible()
+        pdf = page.pdf(format="A4")
+        assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 2
+        (ARTIFACTS / "loop-06-report.pdf").write_bytes(pdf)
+        page.emulate_media(media="print")
+        page.screenshot(path=ARTIFACTS / "loop-06-report-print.png", full_page=True)
         desk.close()
+
+        # The public page of last year's wave: no login, no JavaScript, on a phone.
+        public = browser.new_context(
+            viewport={"width": 390, "height": 844}, device_scale_factor=2, java_script_enabled=False
+        )
+        page = public.new_page()
+        page.on("request", lambda r: None if r.url.startswith(base) else off_site.append(r.url))
+        page.goto(f"{base}/r/{code}")
+        expect(page.get_by_text("0800 1111")).to_be_visible()
+        expect(page.locator("progress").first).to_be_visible()
+        assert page.locator("script").count() == 0
+        page.screenshot(path=ARTIFACTS / "loop-07-public-page.png", full_page=True)
+        public.close()
         browser.close()
     db.close()
     assert loop["commitments"] >= 5
