@@ -355,7 +355,7 @@ def _add_commitments(session: Session, survey: Survey, officer_id: int, today: d
 
 
 PREVIOUS_SUMMARY = (
-    "Last year 300 young people told us where they feel unsafe and what would help. "
+    "Last year young people told us where they feel unsafe and what would help. "
     "Here is what they said, and what the partnership has done about it since."
 )
 
