@@ -99,20 +99,7 @@ def prevalence_chart(
             x=[pct if keep else None for pct, keep in zip(share_pct, shown, strict=True)],
             orientation="h",
             marker_color=SAMPLE,
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": [
-                    (high - pct) if pct is not None and high is not None else None
-                    for pct, high in zip(share_pct, high_pct, strict=True)
-                ],
-                "arrayminus": [
-                    (pct - low) if pct is not None and low is not None else None
-                    for pct, low in zip(share_pct, low_pct, strict=True)
-                ],
-                "color": "#0b0c0c",
-                "thickness": 1.2,
-            },
+            error_x=interval_bars(share_pct, low_pct, high_pct),
             hovertext=hover,
             hovertemplate="%{y}: %{hovertext}<extra></extra>",
         )
@@ -128,3 +115,25 @@ def prevalence_chart(
         plot_bgcolor="white",
     )
     return figure_json(figure)
+
+
+def interval_bars(
+    share_pct: Sequence[float | None],
+    low_pct: Sequence[float | None],
+    high_pct: Sequence[float | None],
+) -> dict[str, object]:
+    """Plotly error bars for confidence intervals around shares; none where a share is hidden."""
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": [
+            (high - pct) if pct is not None and high is not None else None
+            for pct, high in zip(share_pct, high_pct, strict=True)
+        ],
+        "arrayminus": [
+            (pct - low) if pct is not None and low is not None else None
+            for pct, low in zip(share_pct, low_pct, strict=True)
+        ],
+        "color": "#0b0c0c",
+        "thickness": 1.2,
+    }

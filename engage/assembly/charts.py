@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from engage.charts import FONT, SAMPLE, figure_json
+from engage.charts import FONT, SAMPLE, figure_json, interval_bars
 
 LABEL_WIDTH = 22  # characters per line of a theme's name beside its bar
 
@@ -39,20 +39,7 @@ def theme_shares(
             x=list(share_pct),
             orientation="h",
             marker_color=SAMPLE,
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": [
-                    (high - pct) if pct is not None and high is not None else None
-                    for pct, high in zip(share_pct, high_pct, strict=True)
-                ],
-                "arrayminus": [
-                    (pct - low) if pct is not None and low is not None else None
-                    for pct, low in zip(share_pct, low_pct, strict=True)
-                ],
-                "color": "#0b0c0c",
-                "thickness": 1.2,
-            },
+            error_x=interval_bars(share_pct, low_pct, high_pct),
             hovertext=hover,
             hovertemplate="%{hovertext}<extra></extra>",
         )

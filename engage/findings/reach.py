@@ -28,18 +28,9 @@ from engage.analysis.suppression import suppress_counts
 from engage.findings import queries
 from engage.population import census
 from engage.population.mapping import UnknownLabels, to_census
+from engage.reach.context import LABELS, PREFER_NOT, UNDER_REACHED
 from engage.surveys.models import Question, Survey
 
-LABELS = {
-    "age": "Age",
-    "sex": "Sex",
-    "ethnic_group": "Ethnic group",
-    "religion": "Religion",
-    "disability": "Disability",
-    "main_language": "Main language",
-}
-PREFER_NOT = "Prefer not to say"
-UNDER_REACHED = 0.8  # as the reach page: a representation ratio below this is flagged
 MISSING_ROWS = 12
 
 
