@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from engage.analysis.codebook import SPECIAL_KEYS
@@ -529,17 +529,24 @@ def set_previous_wave(session: Session, survey: Survey, follows_id: int | None) 
     return earlier
 
 
+# Built once: the thank-you page runs it on every submission.
+_PREVIOUS_RESULTS = (
+    select(FeedbackPage.code, func.count(Commitment.id))
+    .select_from(SurveyWave)
+    .join(FeedbackPage, FeedbackPage.survey_id == SurveyWave.follows_id)
+    .outerjoin(Commitment, Commitment.survey_id == SurveyWave.follows_id)
+    .where(
+        SurveyWave.survey_id == bindparam("survey_id"),
+        FeedbackPage.published_at.is_not(None),
+    )
+    .group_by(FeedbackPage.code)
+)
+
+
 def previous_results(session: Session, survey_id: int) -> tuple[str, int] | None:
     """For the thank-you page: the previous wave's published page code and its commitments.
 
     One query; None unless this survey follows a wave whose public page is published.
     """
-    row = session.execute(
-        select(FeedbackPage.code, func.count(Commitment.id))
-        .select_from(SurveyWave)
-        .join(FeedbackPage, FeedbackPage.survey_id == SurveyWave.follows_id)
-        .outerjoin(Commitment, Commitment.survey_id == SurveyWave.follows_id)
-        .where(SurveyWave.survey_id == survey_id, FeedbackPage.published_at.is_not(None))
-        .group_by(FeedbackPage.code)
-    ).first()
+    row = session.execute(_PREVIOUS_RESULTS, {"survey_id": survey_id}).first()
     return (str(row[0]), int(row[1])) if row is not None else None
