@@ -19,6 +19,8 @@ from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING_CONVENTION = {
@@ -46,6 +48,12 @@ def utcnow() -> datetime:
 
 def new_uuid() -> uuid.UUID:
     return uuid.uuid4()
+
+
+def insert_or_skip(session: Session, table: Any) -> Any:
+    """An INSERT that can take ``.on_conflict_do_nothing()``, for the session's database."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    return pg_insert(table) if postgres else sqlite_insert(table)
 
 
 class WriteGate:

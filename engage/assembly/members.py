@@ -13,12 +13,11 @@ from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from engage.analysis.redaction import redact
 from engage.assembly.models import AssemblyProfile, Comment, Moderation, Participant
+from engage.db import insert_or_skip
 from engage.errors import InvalidInput
 
 STATEMENT_MAX = 300
@@ -52,9 +51,8 @@ def participant_for(session: Session, *, secret: str, review_id: int, user_id: i
         "age_band": profile.age_band if profile else "",
         "area": profile.area if profile else "",
     }
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(
-        insert(Participant)
+        insert_or_skip(session, Participant)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["review_id", "voter"])
     )

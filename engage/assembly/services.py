@@ -12,12 +12,10 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
 import pandas as pd
-from sqlalchemy import Table, and_, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from engage.assembly.members import STATEMENT_MAX, clean_member_text
@@ -40,7 +38,7 @@ from engage.assembly.models import (
 )
 from engage.auth.models import User
 from engage.auth.roles import Role
-from engage.db import utcnow
+from engage.db import insert_or_skip, utcnow
 from engage.errors import Conflict, InvalidInput, NotFound
 from engage.feedback.models import Commitment
 from engage.population.areas import area_names
@@ -330,11 +328,6 @@ def pack_themes(session: Session, review: Review) -> list[tuple[ReviewTheme, The
 # ---------------------------------------------------------------- statements and comments
 
 
-def _insert(session: Session, table: type[Any] | Table) -> Any:
-    dialect = session.get_bind().dialect.name
-    return pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
-
-
 def add_statement(
     session: Session,
     review: Review,
@@ -491,7 +484,7 @@ def cast_vote(
     if statement.status != Moderation.APPROVED.value:
         raise Conflict("This statement is not open for voting.")
     result = session.execute(
-        _insert(session, Vote)
+        insert_or_skip(session, Vote)
         .values(statement_id=statement.id, participant_id=participant.id, value=VOTES[choice])
         .on_conflict_do_nothing(index_elements=["statement_id", "participant_id"])
         .returning(Vote.statement_id)
@@ -527,7 +520,7 @@ def rate_theme(
     if score not in SCORES:
         raise InvalidInput("Choose a rating from 1 to 5.")
     session.execute(
-        _insert(session, ThemeRating)
+        insert_or_skip(session, ThemeRating)
         .values(review_id=review.id, theme_id=theme_id, participant_id=participant.id, score=score)
         .on_conflict_do_update(index_elements=["theme_id", "participant_id"], set_={"score": score})
     )

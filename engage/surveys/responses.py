@@ -11,10 +11,9 @@ from typing import Protocol
 
 import pandas as pd
 from sqlalchemy import func, insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from engage.db import insert_or_skip
 from engage.errors import NotAccepting, NotFound
 from engage.surveys.logic import Parsed
 from engage.surveys.models import (
@@ -106,9 +105,8 @@ def _insert_receipt(session: Session, key: str, survey_id: int, on: date) -> boo
     dependable across drivers for ON CONFLICT DO NOTHING).
     """
     table = SubmissionReceipt.__table__
-    dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = (
-        dialect_insert(table)
+        insert_or_skip(session, table)
         .values(nonce_hash=key, survey_id=survey_id, received_on=on)
         .on_conflict_do_nothing()
         .returning(table.c.nonce_hash)
