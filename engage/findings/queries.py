@@ -57,10 +57,10 @@ def channel_mode_counts(session: Session, survey_id: int) -> pd.DataFrame:
         .where(Response.survey_id == survey_id)
         .group_by(Response.channel_id, Response.mode)
     ).all()
-    names = dict(
+    names: dict[int | None, str] = dict(
         session.execute(
             select(Channel.id, Channel.name).where(Channel.survey_id == survey_id)
-        ).all()
+        ).tuples()
     )
     return pd.DataFrame(
         [(names.get(channel, "(deleted channel)"), mode, int(n)) for channel, mode, n in rows],

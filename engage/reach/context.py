@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -151,6 +151,50 @@ def build_reach(
     return reach
 
 
+class SummaryRow(NamedTuple):
+    """One row of ``reach_summary`` (or ``who_we_are_missing``) with its types pinned.
+
+    pandas types every cell of ``itertuples`` as any scalar; converting once at the
+    boundary keeps the arithmetic below checked.
+    """
+
+    dimension: str
+    category: str
+    n: int
+    sample_share: float
+    population_share: float
+    ratio: float
+    partial_cv: float
+    needed: float
+
+
+def summary_rows(frame: pd.DataFrame) -> list[SummaryRow]:
+    needed = frame["needed"] if "needed" in frame.columns else pd.Series(math.nan, frame.index)
+    return [
+        SummaryRow(
+            dimension=str(dimension),
+            category=str(category),
+            n=int(n),
+            sample_share=float(sample_share),
+            population_share=float(population_share),
+            ratio=float(ratio),
+            partial_cv=float(partial_cv),
+            needed=float(need),
+        )
+        for dimension, category, n, sample_share, population_share, ratio, partial_cv, need in zip(
+            frame["dimension"],
+            frame["category"],
+            frame["n"],
+            frame["sample_share"],
+            frame["population_share"],
+            frame["ratio"],
+            frame["partial_cv"],
+            needed,
+            strict=True,
+        )
+    ]
+
+
 def _dimension_view(
     dim: str, baseline: census.Baseline, summary: pd.DataFrame, mapped: pd.DataFrame, threshold: int
 ) -> DimensionView:
@@ -162,7 +206,7 @@ def _dimension_view(
     counts = pd.Series(in_base["n"].to_numpy(), index=in_base["category"].to_numpy(), name="n")
     safe = suppress_counts(counts, threshold=threshold)
     shown = safe.display_counts()["n"]
-    for record in in_base.itertuples(index=False):
+    for record in summary_rows(in_base):
         masked = bool(safe.withheld.loc[record.category, "n"])
         share_shown = base >= threshold and not masked
         view_rows.append(
@@ -230,9 +274,9 @@ def _missing(
     in_base = summary[summary["population_share"].notna()]
     totals = in_base.groupby("dimension")["n"].sum()
     result = []
-    for record in table.head(12).itertuples(index=False):
-        target_total = float(record.population_share) * (int(totals[record.dimension]) + planned)
-        display, masked = shown[(record.dimension, str(record.category))]
+    for record in summary_rows(table.head(12)):
+        target_total = record.population_share * (int(totals[record.dimension]) + planned)
+        display, masked = shown[(record.dimension, record.category)]
         result.append(
             {
                 "dimension": LABELS.get(record.dimension, record.dimension),
@@ -398,7 +442,7 @@ def reach_alerts(session: Session, survey: Survey) -> list[str]:
     return [
         f"{LABELS.get(r.dimension, r.dimension)}: {r.category} "
         f"at {r.ratio:.2f} of their population share"
-        for r in low.sort_values("partial_cv").itertuples(index=False)
+        for r in summary_rows(low.sort_values("partial_cv"))
     ]
 
 
