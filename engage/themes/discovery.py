@@ -52,9 +52,9 @@ def discovery_texts(session: Session, question: Question) -> list[str]:
     for assignment in assignments_for(session, list(frame["answer_id"])):
         per_answer.setdefault(assignment.answer_id, []).append(assignment)
     chosen = []
-    for row in frame.itertuples(index=False):
+    for answer_id, text in zip(frame["answer_id"], frame["text"], strict=True):
         keys = set()
-        for a in best_codes(per_answer.get(row.answer_id, [])):
+        for a in best_codes(per_answer.get(answer_id, [])):
             confident = a.status == CodeStatus.ACCEPTED.value or (
                 a.status == CodeStatus.SUGGESTED.value and (a.confidence or 0.0) >= CONFIDENT
             )
@@ -63,7 +63,7 @@ def discovery_texts(session: Session, question: Question) -> list[str]:
         if "no_codable_content" in keys:
             continue
         if not keys - {"other"}:
-            chosen.append(str(row.text))
+            chosen.append(str(text))
     return chosen
 
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 import pandas as pd
-from nltk.stem.snowball import SnowballStemmer  # type: ignore[import-untyped]
+from nltk.stem.snowball import SnowballStemmer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -278,7 +278,8 @@ def _card(
 def _about(groups: pd.DataFrame, response_id: uuid.UUID) -> str:
     if response_id not in groups.index:
         return ""
-    row = groups.loc[response_id]
+    # A one-label list: pandas-stubs does not count a UUID as a row label.
+    row = groups.loc[[response_id]].iloc[0]
     parts = [str(row[d]) for d in ("age_band", "sex", "ethnic_group", "channel")]
     return " · ".join(p for p in parts if p not in (NOT_KNOWN, PREFER_NOT))
 
@@ -342,14 +343,10 @@ def build_queue(
     filters.page = min(filters.page, pages)
     page = chosen.iloc[(filters.page - 1) * PAGE_SIZE : filters.page * PAGE_SIZE]
     cards = [
-        _card(
-            row.answer_id,
-            row.text,
-            by_answer.get(row.answer_id, []),
-            order,
-            _about(groups, row.response_id),
+        _card(answer_id, text, by_answer.get(answer_id, []), order, _about(groups, response_id))
+        for answer_id, text, response_id in zip(
+            page["answer_id"], page["text"], page["response_id"], strict=True
         )
-        for row in page.itertuples(index=False)
     ]
     group_options = [
         (f"{d}:{v}", f"{label}: {v}")

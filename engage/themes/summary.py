@@ -207,16 +207,16 @@ def build_summary(
     co_shown = co_safe.display_counts()
     summary.co_rows = [(names[k], [str(co_shown.loc[k, c]) for c in top]) for k in top]
     tone = prevalence.tone_by_theme(texts, answered_rows.astype("int64"))
-    for record in tone.set_index("theme").loc[list(order)].itertuples():
-        n = int(record.n)
+    for key, record in tone.set_index("theme").loc[list(order)].iterrows():
+        n = int(record["n"])
         enough = n >= threshold
         summary.tone.append(
             {
-                "theme": names[str(record.Index)],
+                "theme": names[str(key)],
                 "n": _mask_one(n, threshold),
-                "mean": f"{record.mean_compound:+.2f}" if enough else "–",
-                "negative": percent(record.share_negative) if enough else "–",
-                "positive": percent(record.share_positive) if enough else "–",
+                "mean": f"{record['mean_compound']:+.2f}" if enough else "–",
+                "negative": percent(record["share_negative"]) if enough else "–",
+                "positive": percent(record["share_positive"]) if enough else "–",
             }
         )
     return summary
