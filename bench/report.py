@@ -73,7 +73,7 @@ from engage.priorities.models import Priority
 from engage.quotes.models import Quote
 from engage.surveys import services
 from engage.surveys.models import Survey
-from engage.themes import services as theme_services
+from engage.themes.codebook import list_themes
 from engage.themes.models import Theme
 
 GOAL_SECONDS = 2.0
@@ -256,7 +256,7 @@ def build_consultation(url: str, responses: int, seed: int = 2026) -> tuple[int,
         if not any(c.name == name for c in survey.channels):
             services.add_channel(session, survey, name)
     services.set_status(session, survey, "open")
-    themes = theme_services.list_themes(session)  # creates the codebook
+    themes = list_themes(session)  # creates the codebook
     session.commit()
     survey = services.get_survey(session, survey.id)
     session.commit()  # ends the read snapshot: the loader writes on its own connection

@@ -117,18 +117,19 @@ def _code_answers(survey_id: int | None, again: bool, train: bool) -> None:
     from sqlalchemy import select
 
     from engage.surveys.models import Survey
-    from engage.themes import services as themes
+    from engage.themes import model as theme_model
+    from engage.themes.answers import text_questions
 
     session = new_session(immediate=True)
     try:
         if train:
             try:
-                trained = themes.train(session, created_by_id=None)
+                trained = theme_model.train(session, created_by_id=None)
                 click.echo(f"Trained model {trained.version} on {trained.trained_on:,} answers.")
-            except themes.NotEnoughCodes:
+            except theme_model.NotEnoughCodes:
                 click.echo(
                     f"Not enough confirmed codes to train (a theme needs "
-                    f"{themes.MIN_POSITIVES}); using the existing suggestions.",
+                    f"{theme_model.MIN_POSITIVES}); using the existing suggestions.",
                     err=True,
                 )
         query = select(Survey).order_by(Survey.id)
@@ -140,11 +141,11 @@ def _code_answers(survey_id: int | None, again: bool, train: bool) -> None:
             sys.exit(2)
         total = 0
         for survey in surveys:
-            for question in themes.text_questions(survey):
-                done = themes.refresh_suggestions(session, question, force=again)
+            for question in text_questions(survey):
+                done = theme_model.refresh_suggestions(session, question, force=again)
                 total += done
-                while done >= themes.REFRESH_BATCH:  # a request does one batch; here, all
-                    done = themes.refresh_suggestions(session, question)
+                while done >= theme_model.REFRESH_BATCH:  # a request does one batch; here, all
+                    done = theme_model.refresh_suggestions(session, question)
                     total += done
         session.commit()
     finally:

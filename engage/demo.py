@@ -1150,7 +1150,8 @@ def seed_demo(session: Session, *, responses: int = 400, seed: int = 2021) -> De
 def _suggest_codes(session: Session, survey: Survey) -> None:
     """Seed-term suggestions for the sample's free text, so the themes pages have codes
     to review from the start (the partnership codebook is created on first use)."""
-    from engage.themes.services import refresh_suggestions, text_questions
+    from engage.themes.answers import text_questions
+    from engage.themes.model import refresh_suggestions
 
     for question in text_questions(survey):
         refresh_suggestions(session, question)

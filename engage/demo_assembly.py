@@ -41,7 +41,7 @@ from engage.quotes.models import Quote
 from engage.quotes.services import choose_quote
 from engage.surveys.models import Answer, Channel, Kind, Question, Response, Survey
 from engage.surveys.services import today
-from engage.themes.services import list_themes
+from engage.themes.codebook import list_themes
 
 REVIEW_TITLE = "Feeling safe: what young people told us"
 INTRODUCTION = (

@@ -27,7 +27,7 @@ from engage.priorities.services import load_starter_set
 from engage.safeguarding.models import FlagStatus, SafeguardingFlag, SafeguardingNote
 from engage.surveys import services
 from engage.surveys.models import Status, Survey
-from engage.themes import services as theme_services
+from engage.themes.codebook import get_codebook, list_themes
 
 PREVIOUS_TITLE = "Youth safety survey 2025"
 PRIORITY_SET = "wmvrp"
@@ -209,7 +209,7 @@ def seed_loop(
     """
     del secret_key  # members, reviews and votes are seeded by the Assembly's own step
     today = services.today()
-    theme_services.get_codebook(session)  # priorities and commitments map to its themes
+    get_codebook(session)  # priorities and commitments map to its themes
     loaded = load_starter_set(session, PRIORITY_SET)
     youth = services.get_survey(session, surveys["young_people"])
 
@@ -322,7 +322,7 @@ def _add_commitments(session: Session, survey: Survey, officer_id: int, today: d
         # Up to 1: between last year's close and today; above 1: that far into the future.
         return closed + timedelta(days=round(span * share))
 
-    themes = {t.key: t for t in theme_services.list_themes(session)}
+    themes = {t.key: t for t in list_themes(session)}
     for item in COMMITMENTS:
         commitment = feedback.create_commitment(
             session,

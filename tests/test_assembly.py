@@ -38,8 +38,9 @@ from engage.surveys import services as survey_services
 from engage.surveys.logic import Parsed
 from engage.surveys.models import Answer, Survey
 from engage.surveys.responses import record_response
-from engage.themes import services as theme_services
+from engage.themes.codebook import list_themes
 from engage.themes.models import Theme
+from engage.themes.review import add_code
 from tests.conftest import PASSWORD
 from tests.helpers import question
 
@@ -69,7 +70,7 @@ def text_of(response: Any) -> str:
 
 
 def theme_ids(session: Session, *keys: str) -> list[int]:
-    themes = {t.key: t.id for t in theme_services.list_themes(session)}
+    themes = {t.key: t.id for t in list_themes(session)}
     session.commit()
     return [themes[k] for k in keys]
 
@@ -331,14 +332,14 @@ def test_pack_shows_masked_counts_only(
         for n in range(12)
     ]
     answers = add_responses(session, survey, rows)
-    theme_services.list_themes(session)  # the codebook, created on first use
+    list_themes(session)  # the codebook, created on first use
     knives, gangs = (
         session.scalars(select(Theme).where(Theme.key == k)).one()
         for k in ("knives_weapons", "gangs_exploitation")
     )
     for answer in answers:
         theme = knives if answer.text_value.startswith("Knives") else gangs
-        theme_services.add_code(session, answer, theme, officer.id)
+        add_code(session, answer, theme, officer.id)
     knife_answer = next(a for a in answers if a.text_value.startswith("Knives"))
     quote = choose_quote(
         session, survey, str(knife_answer.id), chosen_by_id=officer.id, threshold=10, names=[]

@@ -24,15 +24,15 @@ from engage.feedback.models import (
 )
 from engage.priorities.models import Priority
 from engage.surveys.models import Status, Survey
-from engage.themes import services as theme_services
+from engage.themes.codebook import get_codebook, list_themes
 from tests.conftest import today
 from tests.helpers import submit_all, youth_answers
 
 
 def themes_by_key(session) -> dict:
-    theme_services.get_codebook(session)
+    get_codebook(session)
     session.commit()
-    return {t.key: t for t in theme_services.list_themes(session)}
+    return {t.key: t for t in list_themes(session)}
 
 
 def add_commitment(session, survey, **overrides) -> Commitment:
@@ -695,7 +695,7 @@ def test_seed_loop_builds_a_previous_wave_and_is_idempotent(app, session) -> Non
 def test_group_labels_match_the_findings_breakdowns(session) -> None:
     """The quick aggregate names the same groups as the frame the theme summaries use."""
     from engage.demo import seed_demo
-    from engage.themes.context import respondent_group_frame
+    from engage.themes.answers import respondent_group_frame
 
     result = seed_demo(session, responses=150, seed=5)
     session.commit()

@@ -18,9 +18,10 @@ from engage.surveys import services as survey_services
 from engage.surveys.logic import Parsed
 from engage.surveys.models import Answer, Survey
 from engage.surveys.responses import record_response
-from engage.themes import services as theme_services
-from engage.themes.context import build_summary
+from engage.themes.answers import text_questions
+from engage.themes.codebook import list_themes
 from engage.themes.models import CodeAssignment
+from engage.themes.summary import build_summary
 from tests.helpers import question
 
 SUGGESTED, ACCEPTED, REJECTED = "suggested", "accepted", "rejected"
@@ -34,7 +35,7 @@ def _demo(session: Session, seed: int = 5) -> Survey:
     # every rule of "current codes" is exercised.
     rng = random.Random(seed)
     assignments = list(session.scalars(select(CodeAssignment).order_by(CodeAssignment.id)))
-    themes = theme_services.list_themes(session)
+    themes = list_themes(session)
     for assignment in assignments:
         roll = rng.random()
         if roll < 0.2:
@@ -76,7 +77,7 @@ def _cells(rows: Sequence[tuple[str, Sequence[object], object]]) -> dict[str, ob
 def test_theme_figures_equal_the_summary_page(session: Session, threshold: int) -> None:
     survey = _demo(session)
     compared = 0
-    for q in theme_services.text_questions(survey):
+    for q in text_questions(survey):
         summary = build_summary(session, survey, q, threshold=threshold, confirmed_only=False)
         fast = theme_findings(session, survey, threshold=threshold, question=q)
         assert fast.answered == summary.answered
@@ -144,7 +145,7 @@ def test_combined_counts_each_person_once_and_follow_current_codes(
     session: Session, make_survey
 ) -> None:
     survey = make_survey()
-    themes = {t.key: t.id for t in theme_services.list_themes(session)}
+    themes = {t.key: t.id for t in list_themes(session)}
     people = [{"unsafe_reasons": "knives", "biggest_difference": "knives again"}] * 12
     people += [{"unsafe_reasons": "gangs"}] * 12 + [{"biggest_difference": "bored"}] * 6
     stored = _respond(session, survey, people)
@@ -213,7 +214,7 @@ def test_the_grouped_counts_stay_small_as_responses_grow(session: Session, make_
 
 def test_counting_in_parallel_slices_gives_the_same_counts(session: Session) -> None:
     survey = _demo(session, seed=11)
-    themes = [t.id for t in theme_services.list_themes(session)]
+    themes = [t.id for t in list_themes(session)]
     groups = {k: question(survey, k).id for k in ("sex", "ethnic_group", "area")}
     text_ids = queries.text_question_ids(survey.questions)
     keys = ["sex", "ethnic_group", "area", "age_number", "age_code", "theme_id"]
@@ -237,7 +238,7 @@ def test_lookups_through_a_question_response_index_give_the_same_counts(
     """With an index on (question, response) SQLite looks answers up per person instead of
     pivoting them; the counts must not change."""
     survey = _demo(session, seed=13)
-    themes = [t.id for t in theme_services.list_themes(session)]
+    themes = [t.id for t in list_themes(session)]
     groups = {k: question(survey, k).id for k in ("sex", "ethnic_group", "area")}
     text_ids = queries.text_question_ids(survey.questions)
     condition, impact = (

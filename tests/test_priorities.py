@@ -10,7 +10,7 @@ from engage.audit.models import AuditEvent
 from engage.auth.roles import Role
 from engage.priorities import services
 from engage.priorities.models import Priority
-from engage.themes import services as theme_services
+from engage.themes.codebook import get_codebook, list_themes
 from engage.themes.models import Codebook, Theme
 
 
@@ -20,9 +20,9 @@ def reload(session) -> None:
 
 
 def make_codebook(session) -> dict[str, Theme]:
-    theme_services.get_codebook(session)
+    get_codebook(session)
     session.commit()
-    return {t.key: t for t in theme_services.list_themes(session)}
+    return {t.key: t for t in list_themes(session)}
 
 
 def count(session, model) -> int:

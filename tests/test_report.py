@@ -38,7 +38,7 @@ from engage.surveys import services as survey_services
 from engage.surveys.logic import Parsed
 from engage.surveys.models import Status, Survey
 from engage.surveys.responses import record_response
-from engage.themes import services as theme_services
+from engage.themes.codebook import list_themes
 from engage.themes.models import CodeAssignment
 from tests.conftest import PASSWORD
 from tests.helpers import question
@@ -115,7 +115,7 @@ def build_consultation(session: Session, make_survey: Callable[..., Survey]) -> 
     survey_services.add_channel(session, survey, "Oak Park School")
     session.commit()
     survey = survey_services.get_survey(session, survey.id)
-    themes = {t.key: t for t in theme_services.list_themes(session)}
+    themes = {t.key: t for t in list_themes(session)}
     girls = respond(session, survey, 24, sex="female", age=15, ethnic="white_british")
     boys = respond(session, survey, 14, sex="male", age=19, ethnic="asian_pakistani", channel=1)
     few = respond(session, survey, SMALL, sex="male", age=22, ethnic="black_african")

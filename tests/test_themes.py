@@ -21,7 +21,6 @@ from engage.surveys import services as survey_services
 from engage.surveys.logic import Parsed
 from engage.surveys.models import Answer, Survey
 from engage.surveys.responses import record_response
-from engage.themes import services
 from engage.themes.models import (
     BlindSample,
     CodeAssignment,
@@ -29,6 +28,7 @@ from engage.themes.models import (
     Theme,
     TrainedModel,
 )
+from engage.themes.review import add_code
 from tests.helpers import question, submit_all, youth_answers
 
 KNIVES = "Gangs hang round the park after dark and people carry knives."
@@ -303,7 +303,7 @@ def test_training_refuses_without_enough_examples_then_works(
     knives, youth = theme(session, "knives_weapons"), theme(session, "youth_provision")
     for answer in answers:
         target = knives if answer.text_value in knives_texts else youth
-        services.add_code(session, answer, target, officer.id)
+        add_code(session, answer, target, officer.id)
     session.commit()
 
     trained = client.post(f"/surveys/{survey.id}/themes/train")

@@ -36,8 +36,9 @@ from engage.errors import NotFound
 from engage.quotes.services import list_quotes
 from engage.reach.context import build_reach
 from engage.surveys.models import Survey
-from engage.themes.context import Cell, Summary, build_summary, theme_options
-from engage.themes.services import list_themes, text_questions
+from engage.themes.answers import text_questions
+from engage.themes.codebook import list_themes, theme_options
+from engage.themes.summary import Cell, Summary, build_summary
 
 # Breakdowns shown to the Assembly: who people are, not which channel reached them.
 PACK_DIMENSIONS = ("age_band", "sex", "ethnic_group", "area")

@@ -30,8 +30,8 @@ from engage.feedback.models import (
 from engage.population import census
 from engage.population.mapping import broad_ethnic_groups, to_census
 from engage.surveys.models import Answer, Question, Status, Survey
-from engage.themes import services as theme_services
-from engage.themes.context import NOT_KNOWN, PREFER_NOT
+from engage.themes.answers import NOT_KNOWN, PREFER_NOT
+from engage.themes.codebook import codebook_exists, list_themes
 from engage.themes.models import Theme
 
 TITLE_MAX = 200
@@ -235,9 +235,9 @@ def _group_names(
 
 def commitment_themes(session: Session) -> list[Theme]:
     """Active codebook themes a commitment can answer (not "Other" or "No codable content")."""
-    if not theme_services.codebook_exists(session):
+    if not codebook_exists(session):
         return []
-    return [t for t in theme_services.list_themes(session) if t.key not in SPECIAL_KEYS]
+    return [t for t in list_themes(session) if t.key not in SPECIAL_KEYS]
 
 
 def group_label(dimension: str, value: str) -> str:

@@ -249,7 +249,7 @@ def _theme_group_counts(
     (stored text is never blank: the respondent flow strips it, and retention
     sets it to NULL). They mention a theme when any of those answers has it
     among its current codes: the best assignment per answer and theme is
-    accepted, else rejected, else suggested (``themes.context._best``), and it
+    accepted, else rejected, else suggested (``themes.answers.best_codes``), and it
     counts when accepted or suggested. So a theme is on exactly when an
     assignment was accepted, or one is suggested and none rejected; the
     tie-break by newest id never changes that.

@@ -1,6 +1,6 @@
 """What people wrote about, counted in SQL: top themes overall and by group, masked.
 
-Counting follows ``engage.themes.context.coded_frame`` with
+Counting follows ``engage.themes.summary.coded_frame`` with
 ``confirmed_only=False`` ("current codes"): for each answer and theme the best
 assignment (accepted, else rejected, else suggested) counts when it is
 accepted or suggested. Shares are of the people who wrote an answer, with
@@ -271,7 +271,7 @@ def _dimension_counts(
 ) -> dict[str, pd.DataFrame]:
     """Per grouping, the counts by its group label and theme (``group``, ``theme_id``, ``n``).
 
-    Groups are named as ``themes.context.respondent_group_frame`` names them:
+    Groups are named as ``themes.answers.respondent_group_frame`` names them:
     Census age bands, sexes and broad ethnic groups where the survey has a
     baseline, option labels otherwise, and "Not known" for no answer. Each
     grouping depends on one answer only, so its few distinct values are mapped

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from engage.analysis.codebook import SPECIAL_KEYS
 from engage.errors import InvalidInput, NotFound
 from engage.priorities.models import Priority
-from engage.themes import services as theme_services
+from engage.themes.codebook import codebook_exists, list_themes
 from engage.themes.models import Theme
 
 STARTERS_PATH = Path(__file__).with_name("starters.json")
@@ -105,7 +105,7 @@ def load_starter_set(session: Session, key: str) -> LoadResult:
     starter = get_starter_set(key)
     result = LoadResult(starter=starter)
     existing = set(session.scalars(select(Priority.code).where(Priority.set_key == starter.key)))
-    result.codebook_missing = not theme_services.codebook_exists(session)
+    result.codebook_missing = not codebook_exists(session)
     themes = {} if result.codebook_missing else _active_themes_by_key(session)
     position = _next_position(session)
     for item in starter.priorities:
@@ -182,9 +182,9 @@ def mappable_themes(session: Session) -> list[Theme]:
     The codebook is created the first time someone opens a survey's themes pages;
     this page does not create it as a side effect of looking.
     """
-    if not theme_services.codebook_exists(session):
+    if not codebook_exists(session):
         return []
-    return [t for t in theme_services.list_themes(session) if t.key not in SPECIAL_KEYS]
+    return [t for t in list_themes(session) if t.key not in SPECIAL_KEYS]
 
 
 @dataclass

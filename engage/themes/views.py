@@ -31,7 +31,13 @@ from engage.errors import InvalidInput
 from engage.quotes.services import local_names
 from engage.surveys import services as survey_services
 from engage.surveys.models import Question, Survey
-from engage.themes import context, services
+from engage.themes import answers
+from engage.themes import codebook as codebook_tasks
+from engage.themes import discovery as discovery_tasks
+from engage.themes import model as model_tasks
+from engage.themes import reliability as reliability_tasks
+from engage.themes import review as review_tasks
+from engage.themes import summary as summary_tasks
 from engage.themes.models import TrainedModel
 
 bp = Blueprint("themes", __name__, url_prefix="/surveys/<int:survey_id>/themes")
@@ -42,16 +48,16 @@ PARTIAL_HEADER = "X-Engage-Partial"
 def _ready(db: Session) -> None:
     """Create the codebook on first use. GET requests read without the write lock,
     so take it only when there is something to write."""
-    if not services.codebook_exists(db):
+    if not codebook_tasks.codebook_exists(db):
         begin_write(db)
-        services.get_codebook(db)
+        codebook_tasks.get_codebook(db)
         db.commit()
 
 
 def _survey_and_question(db: Session, survey_id: int) -> tuple[Survey, Question]:
     survey = survey_services.get_survey(db, survey_id)
     raw = request.values.get("question")
-    return survey, services.get_text_question(survey, raw)
+    return survey, answers.get_text_question(survey, raw)
 
 
 def _names(db: Session) -> list[str]:
@@ -70,20 +76,20 @@ def hub(survey_id: int) -> ResponseReturnValue:
     return render_template(
         "themes/hub.html",
         survey=survey,
-        progress=context.build_hub(db, survey),
-        model=services.current_model(db),
-        reviews=services.reviews_since_training(db),
-        retrain_after=services.RETRAIN_AFTER,
-        min_positives=services.MIN_POSITIVES,
+        progress=review_tasks.build_hub(db, survey),
+        model=model_tasks.current_model(db),
+        reviews=model_tasks.reviews_since_training(db),
+        retrain_after=model_tasks.RETRAIN_AFTER,
+        min_positives=model_tasks.MIN_POSITIVES,
     )
 
 
 # ---------------------------------------------------------------- codebook
 
 
-def _theme_fields() -> services.ThemeFields:
+def _theme_fields() -> codebook_tasks.ThemeFields:
     form = request.form
-    return services.ThemeFields(
+    return codebook_tasks.ThemeFields(
         name=form.get("name", ""),
         definition=form.get("definition", ""),
         include=form.get("include", ""),
@@ -106,13 +112,13 @@ def codebook(survey_id: int) -> ResponseReturnValue:
 def _codebook_page(
     db: Session, survey: Survey, problems: list[str] | None = None, status: int = 200
 ) -> ResponseReturnValue:
-    themes = services.list_themes(db)
+    themes = codebook_tasks.list_themes(db)
     return render_template(
         "themes/codebook.html",
         survey=survey,
-        book=services.get_codebook(db),
-        rows=context.codebook_rows(themes),
-        options=context.theme_options(themes),
+        book=codebook_tasks.get_codebook(db),
+        rows=codebook_tasks.codebook_rows(themes),
+        options=codebook_tasks.theme_options(themes),
         problems=problems or [],
     ), status
 
@@ -126,8 +132,8 @@ def new_theme(survey_id: int) -> ResponseReturnValue:
     problems: list[str] = []
     if request.method == "POST":
         try:
-            theme = services.add_theme(db, _theme_fields())
-        except services.ThemeProblems as exc:
+            theme = codebook_tasks.add_theme(db, _theme_fields())
+        except codebook_tasks.ThemeProblems as exc:
             db.rollback()
             problems = exc.problems
         else:
@@ -143,15 +149,15 @@ def edit_theme(survey_id: int, theme_id: int) -> ResponseReturnValue:
     db = get_session()
     survey = survey_services.get_survey(db, survey_id)
     _ready(db)
-    theme = services.get_theme(db, theme_id)
+    theme = codebook_tasks.get_theme(db, theme_id)
     problems: list[str] = []
     if request.method == "POST":
         try:
-            changed = services.update_theme(db, theme, _theme_fields())
-        except services.ThemeProblems as exc:
+            changed = codebook_tasks.update_theme(db, theme, _theme_fields())
+        except codebook_tasks.ThemeProblems as exc:
             db.rollback()
             problems = exc.problems
-            theme = services.get_theme(db, theme_id)
+            theme = codebook_tasks.get_theme(db, theme_id)
         else:
             db.commit()
             flash(
@@ -166,7 +172,7 @@ def edit_theme(survey_id: int, theme_id: int) -> ResponseReturnValue:
 def _theme_form(
     db: Session, survey: Survey, theme: Any, problems: list[str]
 ) -> ResponseReturnValue:
-    themes = services.list_themes(db)
+    themes = codebook_tasks.list_themes(db)
     values = request.form if request.method == "POST" else None
     return render_template(
         "themes/theme_form.html",
@@ -174,7 +180,9 @@ def _theme_form(
         theme=theme,
         values=values,
         options=[
-            (i, n) for i, n in context.theme_options(themes) if theme is None or i != theme.id
+            (i, n)
+            for i, n in codebook_tasks.theme_options(themes)
+            if theme is None or i != theme.id
         ],
         problems=problems,
     ), 422 if problems else 200
@@ -188,10 +196,10 @@ def merge(survey_id: int) -> ResponseReturnValue:
     source_raw, target_raw = request.form.get("source", ""), request.form.get("target", "")
     if not (source_raw.isdigit() and target_raw.isdigit()):
         return _codebook_page(db, survey, ["Choose the two themes to merge."], 422)
-    source = services.get_theme(db, int(source_raw))
-    target = services.get_theme(db, int(target_raw))
+    source = codebook_tasks.get_theme(db, int(source_raw))
+    target = codebook_tasks.get_theme(db, int(target_raw))
     try:
-        moved = services.merge_themes(db, source, target)
+        moved = codebook_tasks.merge_themes(db, source, target)
     except InvalidInput as exc:
         db.rollback()
         return _codebook_page(db, survey, [exc.message], 422)
@@ -218,7 +226,7 @@ def import_codebook(survey_id: int) -> ResponseReturnValue:
     except UnicodeDecodeError:
         return _codebook_page(db, survey, ["Save the file as CSV UTF-8 and try again."], 422)
     try:
-        added, updated = services.import_codebook(db, text)
+        added, updated = codebook_tasks.import_codebook(db, text)
     except cb.CodebookError as exc:
         db.rollback()
         problems = [*exc.problems, "Nothing was imported."]
@@ -245,17 +253,17 @@ def _export(survey_id: int, kind: str) -> ResponseReturnValue:
     survey_services.get_survey(db, survey_id)
     begin_write(db)  # the audit event is written with the export
     if kind == "csv":
-        body = services.export_csv(db).encode("utf-8-sig")
+        body = codebook_tasks.export_csv(db).encode("utf-8-sig")
         mimetype, name = "text/csv; charset=utf-8", "codebook.csv"
     else:
-        body = services.export_qdc(db)
+        body = codebook_tasks.export_qdc(db)
         mimetype, name = "application/xml", "codebook.qdc"
     record(
         db,
         AuditAction.CODEBOOK_EXPORTED,
         actor=current_user,
         object_type=f"codebook_{kind}",
-        object_id=services.get_codebook(db).version,
+        object_id=codebook_tasks.get_codebook(db).version,
     )
     db.commit()
     return Response(
@@ -271,16 +279,16 @@ def _export(survey_id: int, kind: str) -> ResponseReturnValue:
 def review(survey_id: int) -> ResponseReturnValue:
     db = get_session()
     survey, question = _survey_and_question(db, survey_id)
-    if services.needs_refresh(db, question):
+    if model_tasks.needs_refresh(db, question):
         # New answers (or a changed codebook or model): suggest codes before showing them.
         begin_write(db)
         try:
-            services.refresh_suggestions(db, question)
+            model_tasks.refresh_suggestions(db, question)
             db.commit()
         except IntegrityError:  # another officer refreshed the same answers just now
             db.rollback()
-    queue = context.build_queue(
-        db, survey, question, context.parse_filters(request.args), current_user.id
+    queue = review_tasks.build_queue(
+        db, survey, question, review_tasks.parse_filters(request.args), current_user.id
     )
     return render_template("themes/review.html", survey=survey, queue=queue)
 
@@ -302,11 +310,11 @@ def _train(db: Session) -> TrainedModel:
     codes, fit with no transaction open, and only then take the lock to store.
     """
     db.commit()
-    texts, labels = services.training_data(db)
+    texts, labels = model_tasks.training_data(db)
     db.rollback()  # ends the read snapshot; nothing was written
-    model = services.fit_model(texts, labels)
+    model = model_tasks.fit_model(texts, labels)
     begin_write(db)
-    trained = services.store_model(db, model, created_by_id=current_user.id)
+    trained = model_tasks.store_model(db, model, created_by_id=current_user.id)
     db.commit()
     return trained
 
@@ -316,33 +324,33 @@ def _after_decision(
 ) -> ResponseReturnValue:
     db.commit()
     trained = None
-    if services.retrain_due(db):
+    if model_tasks.retrain_due(db):
         try:
             trained = _train(db)
-        except services.NotEnoughCodes:
+        except model_tasks.NotEnoughCodes:
             db.rollback()
     if trained is not None:
         flash(
-            f"{services.RETRAIN_AFTER} new reviews: the model was retrained "
+            f"{model_tasks.RETRAIN_AFTER} new reviews: the model was retrained "
             f"on {trained.trained_on:,} answers."
         )
     if answer_id is not None and request.headers.get(PARTIAL_HEADER) == "card":
-        card = context.build_card(db, survey, answer_id)
-        themes = services.list_themes(db)
+        card = review_tasks.build_card(db, survey, answer_id)
+        themes = codebook_tasks.list_themes(db)
         return render_template(
             "themes/_card.html",
             survey=survey,
             question=question,
             card=card,
-            options=context.theme_options(themes),
-            quick=context.quick_themes(themes),
+            options=codebook_tasks.theme_options(themes),
+            quick=codebook_tasks.quick_themes(themes),
             next_url=request.form.get("next", ""),
         )
     return _back(survey.id, question.id, str(answer_id) if answer_id else "")
 
 
 def _question_of(db: Session, survey: Survey, answer_id: uuid.UUID) -> Question:
-    answer = services.get_answer(db, survey, str(answer_id))
+    answer = answers.get_answer(db, survey, str(answer_id))
     question = db.get(Question, answer.question_id)
     if question is None:  # pragma: no cover - the answer's question is restricted
         abort(404)
@@ -356,13 +364,14 @@ def suggest(survey_id: int) -> ResponseReturnValue:
     if request.form.get("all"):
         survey = survey_services.get_survey(db, survey_id)
         count = sum(
-            services.refresh_suggestions(db, q, force=True) for q in services.text_questions(survey)
+            model_tasks.refresh_suggestions(db, q, force=True)
+            for q in answers.text_questions(survey)
         )
         db.commit()
         flash(f"Suggested codes for {count:,} answers.")
         return redirect(url_for("themes.hub", survey_id=survey.id))
     survey, question = _survey_and_question(db, survey_id)
-    count = services.refresh_suggestions(db, question, force=True)
+    count = model_tasks.refresh_suggestions(db, question, force=True)
     db.commit()
     flash(f"Suggested codes for {count:,} answers.")
     return _back(survey.id, question.id)
@@ -373,11 +382,11 @@ def suggest(survey_id: int) -> ResponseReturnValue:
 def decide(survey_id: int, assignment_id: int) -> ResponseReturnValue:
     db = get_session()
     survey = survey_services.get_survey(db, survey_id)
-    assignment = services.get_assignment(db, survey, assignment_id)
+    assignment = review_tasks.get_assignment(db, survey, assignment_id)
     status = request.form.get("status", "")
     if status == "toggle":
         status = "rejected" if assignment.status == "accepted" else "accepted"
-    services.decide(db, assignment, status, current_user.id)
+    review_tasks.decide(db, assignment, status, current_user.id)
     return _after_decision(
         db, survey, _question_of(db, survey, assignment.answer_id), assignment.answer_id
     )
@@ -388,12 +397,12 @@ def decide(survey_id: int, assignment_id: int) -> ResponseReturnValue:
 def add_code(survey_id: int, answer_id: str) -> ResponseReturnValue:
     db = get_session()
     survey = survey_services.get_survey(db, survey_id)
-    answer = services.get_answer(db, survey, answer_id)
+    answer = answers.get_answer(db, survey, answer_id)
     raw = request.form.get("theme", "")
     if not raw.isdigit():
         flash("Choose a theme from the codebook to add.")
         return _back(survey.id, answer.question_id, str(answer.id))
-    services.add_code(db, answer, services.get_theme(db, int(raw)), current_user.id)
+    review_tasks.add_code(db, answer, codebook_tasks.get_theme(db, int(raw)), current_user.id)
     return _after_decision(db, survey, _question_of(db, survey, answer.id), answer.id)
 
 
@@ -402,8 +411,8 @@ def add_code(survey_id: int, answer_id: str) -> ResponseReturnValue:
 def decide_all(survey_id: int, answer_id: str) -> ResponseReturnValue:
     db = get_session()
     survey = survey_services.get_survey(db, survey_id)
-    answer = services.get_answer(db, survey, answer_id)
-    services.decide_all(db, answer, request.form.get("status", ""), current_user.id)
+    answer = answers.get_answer(db, survey, answer_id)
+    review_tasks.decide_all(db, answer, request.form.get("status", ""), current_user.id)
     return _after_decision(db, survey, _question_of(db, survey, answer.id), answer.id)
 
 
@@ -413,13 +422,13 @@ def bulk_accept(survey_id: int) -> ResponseReturnValue:
     db = get_session()
     survey, question = _survey_and_question(db, survey_id)
     try:
-        minimum = services.parse_confidence(request.form.get("minimum", ""))
+        minimum = review_tasks.parse_confidence(request.form.get("minimum", ""))
     except InvalidInput as exc:
         flash(exc.message)
         db.rollback()
         return _back(survey.id, question.id), 303
     theme_raw = request.form.get("theme", "")
-    count = services.bulk_accept(
+    count = review_tasks.bulk_accept(
         db,
         question,
         minimum,
@@ -438,14 +447,14 @@ def train(survey_id: int) -> ResponseReturnValue:
     _ready(db)
     try:
         trained = _train(db)
-    except services.NotEnoughCodes as exc:
+    except model_tasks.NotEnoughCodes as exc:
         db.rollback()
         best = sorted(exc.themes.items(), key=lambda item: -item[1])[:3]
-        names = {t.key: t.name for t in services.list_themes(db)}
+        names = {t.key: t.name for t in codebook_tasks.list_themes(db)}
         so_far = ", ".join(f"{names.get(k, k)} {v}" for k, v in best if v) or "none yet"
         flash(
             f"Not enough confirmed codes to train a model yet: a theme needs at least "
-            f"{services.MIN_POSITIVES} answers that people have coded with it "
+            f"{model_tasks.MIN_POSITIVES} answers that people have coded with it "
             f"(most so far: {so_far}). Keep reviewing and try again."
         )
         return redirect(url_for("themes.hub", survey_id=survey.id)), 303
@@ -471,7 +480,7 @@ def reliability(survey_id: int) -> ResponseReturnValue:
 def _reliability_page(
     db: Session, survey: Survey, problems: list[str], status: int
 ) -> ResponseReturnValue:
-    view = context.build_reliability(db, survey, local_names=_names(db))
+    view = reliability_tasks.build_reliability(db, survey, local_names=_names(db))
     return render_template(
         "themes/reliability.html",
         survey=survey,
@@ -487,7 +496,7 @@ def create_sample(survey_id: int) -> ResponseReturnValue:
     db = get_session()
     survey, question = _survey_and_question(db, survey_id)
     try:
-        sample = services.create_sample(
+        sample = reliability_tasks.create_sample(
             db,
             survey,
             question,
@@ -496,7 +505,7 @@ def create_sample(survey_id: int) -> ResponseReturnValue:
             size=request.form.get("size", ""),
             created_by_id=current_user.id,
         )
-    except services.ThemeProblems as exc:
+    except codebook_tasks.ThemeProblems as exc:
         db.rollback()
         return _reliability_page(db, survey, exc.problems, 422)
     except InvalidInput as exc:
@@ -515,7 +524,7 @@ def create_sample(survey_id: int) -> ResponseReturnValue:
 def blind(survey_id: int, sample_id: int) -> ResponseReturnValue:
     db = get_session()
     survey = survey_services.get_survey(db, survey_id)
-    sample = services.get_sample(db, survey, sample_id)
+    sample = reliability_tasks.get_sample(db, survey, sample_id)
     if current_user.id not in (sample.first_coder_id, sample.second_coder_id):
         abort(403)
     _ready(db)
@@ -526,7 +535,7 @@ def blind(survey_id: int, sample_id: int) -> ResponseReturnValue:
         position = int(raw)
     if request.method == "POST":
         try:
-            services.save_blind_codes(
+            reliability_tasks.save_blind_codes(
                 db,
                 sample,
                 current_user.id,
@@ -538,7 +547,7 @@ def blind(survey_id: int, sample_id: int) -> ResponseReturnValue:
             error = exc.message
         else:
             db.commit()
-            item = context.build_blind_item(db, survey, sample, current_user.id, None)
+            item = reliability_tasks.build_blind_item(db, survey, sample, current_user.id, None)
             if item.next_position is None and item.done >= item.size:
                 flash("You have coded every answer in this sample. Thank you.")
                 return redirect(url_for("themes.reliability", survey_id=survey.id))
@@ -547,7 +556,7 @@ def blind(survey_id: int, sample_id: int) -> ResponseReturnValue:
                     "themes.blind", survey_id=survey.id, sample_id=sample.id, item=item.position
                 )
             )
-    item = context.build_blind_item(db, survey, sample, current_user.id, position)
+    item = reliability_tasks.build_blind_item(db, survey, sample, current_user.id, position)
     return render_template(
         "themes/blind.html", survey=survey, item=item, error=error
     ), 422 if error else 200
@@ -562,7 +571,7 @@ def discover(survey_id: int) -> ResponseReturnValue:
     db = get_session()
     survey, question = _survey_and_question(db, survey_id)
     _ready(db)
-    view = context.build_discovery(db, survey, question, local_names=_names(db))
+    view = discovery_tasks.build_discovery(db, survey, question, local_names=_names(db))
     return render_template("themes/discover.html", survey=survey, view=view)
 
 
@@ -572,13 +581,13 @@ def promote(survey_id: int) -> ResponseReturnValue:
     db = get_session()
     survey, question = _survey_and_question(db, survey_id)
     try:
-        theme = services.promote_topic(
+        theme = discovery_tasks.promote_topic(
             db,
             name=request.form.get("name", ""),
             terms=request.form.getlist("term"),
             definition=request.form.get("definition", ""),
         )
-    except services.ThemeProblems as exc:
+    except codebook_tasks.ThemeProblems as exc:
         db.rollback()
         flash(" ".join(exc.problems))
         return redirect(url_for("themes.discover", survey_id=survey.id, question=question.id)), 303
@@ -587,7 +596,7 @@ def promote(survey_id: int) -> ResponseReturnValue:
         flash(exc.message)
         return redirect(url_for("themes.discover", survey_id=survey.id, question=question.id)), 303
     # Recode with the new seeds straight away, so the queue shows the new theme.
-    count = services.refresh_suggestions(db, question, force=True)
+    count = model_tasks.refresh_suggestions(db, question, force=True)
     db.commit()
     flash(
         f"Added the theme \u201c{theme.name}\u201d with seed terms "
@@ -607,7 +616,7 @@ def summary(survey_id: int) -> ResponseReturnValue:
     db = get_session()
     survey, question = _survey_and_question(db, survey_id)
     _ready(db)
-    view = context.build_summary(
+    view = summary_tasks.build_summary(
         db,
         survey,
         question,
