@@ -958,8 +958,8 @@ def test_assembly_routes_answer_missing_things_with_4xx(app: Flask, make_user) -
 
 
 def test_demo_assembly_seeds_an_open_review_to_explore(app: Flask, session: Session) -> None:
-    from engage.demo import seed_demo
-    from engage.demo_assembly import seed_assembly
+    from engage.demo.assembly import seed_assembly
+    from engage.demo.partnership import seed_demo
 
     demo = seed_demo(session, responses=150, seed=3)
     officer = session.scalar(select(User).where(User.email == demo.officer_email))

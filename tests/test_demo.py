@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engage.auth import services as auth_services
-from engage.demo import ANALYST_EMAIL, OFFICER_EMAIL, SAFEGUARDING_EMAIL, seed_demo
+from engage.demo.partnership import ANALYST_EMAIL, OFFICER_EMAIL, SAFEGUARDING_EMAIL, seed_demo
 from engage.surveys import logic, services
 from engage.surveys.models import (
     PREFER_NOT_TO_SAY,

@@ -644,8 +644,8 @@ def test_pages_are_phone_friendly_and_labelled(
 
 
 def test_seed_loop_builds_a_previous_wave_and_is_idempotent(app, session) -> None:
-    from engage.demo import OFFICER_EMAIL, seed_demo
-    from engage.demo_loop import PREVIOUS_TITLE, seed_loop
+    from engage.demo.loop import PREVIOUS_TITLE, seed_loop
+    from engage.demo.partnership import OFFICER_EMAIL, seed_demo
 
     result = seed_demo(session, responses=60, seed=3)
     officer_id = session.scalar(
@@ -694,7 +694,7 @@ def test_seed_loop_builds_a_previous_wave_and_is_idempotent(app, session) -> Non
 
 def test_group_labels_match_the_findings_breakdowns(session) -> None:
     """The quick aggregate names the same groups as the frame the theme summaries use."""
-    from engage.demo import seed_demo
+    from engage.demo.partnership import seed_demo
     from engage.themes.context import respondent_group_frame
 
     result = seed_demo(session, responses=150, seed=5)

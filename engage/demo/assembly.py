@@ -35,7 +35,7 @@ from engage.assembly.models import (
     Vote,
 )
 from engage.auth.roles import Role
-from engage.demo import _ensure_user
+from engage.demo.partnership import ensure_user
 from engage.errors import EngageError
 from engage.quotes.models import Quote
 from engage.quotes.services import choose_quote
@@ -171,7 +171,7 @@ def seed_assembly(
     logins = []
     member_ids = []
     for email, name, band, area in MEMBERS:
-        user, password = _ensure_user(session, email, name, Role.ASSEMBLY)
+        user, password = ensure_user(session, email, name, Role.ASSEMBLY)
         session.flush()
         services.set_profile(session, user.id, age_band=band, area=area)
         logins.append((email, name, password))

@@ -20,7 +20,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engage.demo import WEST_MIDLANDS, YOUTH, Plan, _add_responses, _suggest_codes
+from engage.demo.plans import WEST_MIDLANDS, YOUTH, Plan
+from engage.demo.responses import add_responses
+from engage.demo.themes import suggest_codes
 from engage.feedback import services as feedback
 from engage.feedback.models import CommitmentStatus, SurveyWave
 from engage.priorities.services import load_starter_set
@@ -277,8 +279,8 @@ def _create_previous(
     session.flush()
     services.set_status(session, survey, Status.OPEN.value)
     # Responses fall between opening and closing: the sampler's "today" is the closing day.
-    stored = _add_responses(session, rng, survey, PREVIOUS, count, closes)
-    _suggest_codes(session, survey)
+    stored = add_responses(session, rng, survey, PREVIOUS, count, closes)
+    suggest_codes(session, survey)
     survey.closes_on = closes
     services.set_status(session, survey, Status.CLOSED.value)
     if youth.copied_from_id is None:
