@@ -1,5 +1,6 @@
-"""The demo partnership: three logins, three open surveys with their channels.
+"""The demo partnership: three logins, three open surveys with their channels and sample.
 
+The accounts are in ``data/partnership.json``, the surveys' plans in ``data/plans.json``.
 Answers are reproducible from the seed; passwords and channel codes are not, on purpose.
 """
 
@@ -17,18 +18,21 @@ from engage.auth import services as auth_services
 from engage.auth.models import User
 from engage.auth.passwords import WeakPassword, check_password_policy
 from engage.auth.roles import Role
+from engage.demo.datafiles import load
 from engage.demo.plans import CLOSES_IN_DAYS, OPENED_DAYS_AGO, PLANS, YOUTH, Plan
 from engage.demo.responses import add_responses, allocate
 from engage.demo.themes import suggest_codes
 from engage.surveys import services
 from engage.surveys.models import Survey
 
-OFFICER_EMAIL = "officer@demo.engage.local"
-ANALYST_EMAIL = "analyst@demo.engage.local"
-OFFICER_NAME = "Demo engagement officer"
-ANALYST_NAME = "Demo analyst"
-SAFEGUARDING_EMAIL = "safeguarding@demo.engage.local"
-SAFEGUARDING_NAME = "Demo safeguarding lead"
+_DATA = load("partnership")
+_ACCOUNTS = _DATA["accounts"]
+OFFICER_EMAIL: str = _ACCOUNTS["officer"]["email"]
+OFFICER_NAME: str = _ACCOUNTS["officer"]["name"]
+ANALYST_EMAIL: str = _ACCOUNTS["analyst"]["email"]
+ANALYST_NAME: str = _ACCOUNTS["analyst"]["name"]
+SAFEGUARDING_EMAIL: str = _ACCOUNTS["safeguarding"]["email"]
+SAFEGUARDING_NAME: str = _ACCOUNTS["safeguarding"]["name"]
 
 
 # ---------------------------------------------------------------- result
@@ -126,12 +130,10 @@ def seed_demo(session: Session, *, responses: int = 400, seed: int = 2021) -> De
 # ---------------------------------------------------------------- accounts
 
 
-SYLLABLE_ONSETS = (
-    "b", "br", "ch", "cr", "d", "dr", "f", "fl", "g", "gr", "h", "j", "k", "l", "m", "n", "p",
-    "pl", "qu", "r", "s", "sh", "sl", "st", "t", "th", "tr", "v", "w", "z",
-)  # fmt: skip
-SYLLABLE_VOWELS = ("a", "e", "i", "o", "u", "ai", "ea", "oo", "ou")
-SYLLABLE_CODAS = ("n", "r", "s", "t", "l", "m", "nd", "st", "ck", "rk", "x", "mp")
+_SYLLABLES = _DATA["password_syllables"]
+SYLLABLE_ONSETS: tuple[str, ...] = tuple(_SYLLABLES["onsets"])
+SYLLABLE_VOWELS: tuple[str, ...] = tuple(_SYLLABLES["vowels"])
+SYLLABLE_CODAS: tuple[str, ...] = tuple(_SYLLABLES["codas"])
 
 
 def generate_password() -> str:

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
+from engage.demo.datafiles import load
 from engage.demo.plans import OPENED_DAYS_AGO, Plan, Reach, pick
 from engage.demo.themes import BASE_THEMES, THEME_CODES, write_answer
 from engage.safeguarding.services import flag_disclosures
@@ -24,59 +25,18 @@ from engage.surveys import logic
 from engage.surveys.models import PREFER_NOT_TO_SAY, Kind, Mode, Question, Survey
 from engage.surveys.responses import record_response
 
-RELIGION_BY_ETHNIC: dict[str, dict[str, float]] = {
-    "white_british": {"no_religion": 58, "christian": 38, "other_religion": 2, "buddhist": 0.5,
-                      "muslim": 0.7, "jewish": 0.3},
-    "white_irish": {"christian": 70, "no_religion": 28, "other_religion": 2},
-    "white_gypsy_traveller": {"christian": 80, "no_religion": 18, "other_religion": 2},
-    "white_roma": {"christian": 75, "no_religion": 20, "muslim": 5},
-    "white_other": {"christian": 58, "no_religion": 32, "muslim": 6, "jewish": 1,
-                    "other_religion": 3},
-    "mixed_white_black_caribbean": {"no_religion": 55, "christian": 38, "muslim": 3,
-                                    "other_religion": 4},
-    "mixed_white_black_african": {"christian": 48, "no_religion": 38, "muslim": 12,
-                                  "other_religion": 2},
-    "mixed_white_asian": {"no_religion": 42, "christian": 25, "muslim": 20, "sikh": 6, "hindu": 5,
-                          "other_religion": 2},
-    "mixed_other": {"no_religion": 42, "christian": 30, "muslim": 20, "other_religion": 4,
-                    "buddhist": 2, "hindu": 2},
-    "asian_indian": {"sikh": 45, "hindu": 33, "muslim": 9, "christian": 5, "no_religion": 7,
-                     "other_religion": 1},
-    "asian_pakistani": {"muslim": 95, "no_religion": 3, "christian": 1, "other_religion": 1},
-    "asian_bangladeshi": {"muslim": 94, "no_religion": 4, "hindu": 1, "other_religion": 1},
-    "asian_chinese": {"no_religion": 62, "christian": 20, "buddhist": 15, "other_religion": 3},
-    "asian_other": {"muslim": 35, "hindu": 20, "christian": 18, "buddhist": 12, "no_religion": 12,
-                    "sikh": 3},
-    "black_caribbean": {"christian": 50, "no_religion": 42, "other_religion": 4, "muslim": 4},
-    "black_african": {"christian": 68, "muslim": 20, "no_religion": 11, "other_religion": 1},
-    "black_other": {"christian": 52, "no_religion": 30, "muslim": 14, "other_religion": 4},
-    "other_arab": {"muslim": 86, "christian": 7, "no_religion": 7},
-    "other_any": {"muslim": 45, "christian": 20, "no_religion": 25, "other_religion": 6,
-                  "buddhist": 4},
-}  # fmt: skip
+_PEOPLE = load("people")
+RELIGION_BY_ETHNIC: dict[str, dict[str, float]] = _PEOPLE["religion_by_ethnic"]
 # Chance that English is the main language, for young people; lower for adults (see _person).
-ENGLISH_MAIN: dict[str, float] = {
-    "white_british": 0.995, "white_irish": 0.98, "white_gypsy_traveller": 0.97, "white_roma": 0.35,
-    "white_other": 0.45, "asian_indian": 0.78, "asian_pakistani": 0.8, "asian_bangladeshi": 0.72,
-    "asian_chinese": 0.5, "asian_other": 0.55, "black_caribbean": 0.99, "black_african": 0.62,
-    "black_other": 0.85, "other_arab": 0.4, "other_any": 0.5,
-}  # fmt: skip
+ENGLISH_MAIN: dict[str, float] = _PEOPLE["english_main"]
+
+_ANSWERS = load("answers")
 # Chance of ticking an option without a theme behind it.
-OPTION_BASE: dict[str, float] = {
-    "streets_at_night": 0.42, "parks": 0.33, "buses_trains": 0.28, "public_transport": 0.28,
-    "town_centre": 0.33, "streets": 0.33, "pubs_clubs": 0.18, "around_school": 0.1,
-    "online": 0.12, "at_home": 0.03, "near_home": 0.14, "shops_takeaways": 0.18,
-    "youth_clubs": 0.4, "youth_activities": 0.4, "police_presence": 0.3, "police_on_foot": 0.22,
-    "safer_streets": 0.3, "knives": 0.4, "drugs": 0.3, "social_media": 0.3, "robbery_attack": 0.25,
-    "parent_carer": 0.55, "friend": 0.5, "family": 0.3, "school_staff": 0.25, "youth_worker": 0.15,
-    "police": 0.15, "childline": 0.08, "fearless": 0.06, "school": 0.55, "gp_health": 0.22,
-    "council": 0.12, "youth_service": 0.1, "charity": 0.1, "faith_group": 0.06,
-    "family_friends": 0.45, "helpline": 0.08,
-}  # fmt: skip
+OPTION_BASE: dict[str, float] = _ANSWERS["tick_chance"]
 # Options that make sense only on their own, with the chance of ticking one.
-EXCLUSIVE = frozenset({"nowhere", "nothing", "no_one", "dont_know"})
-CATCH_ALL = frozenset({"other", "somewhere_else", "someone_else"})
-PLACE_QUESTIONS = frozenset({"unsafe_places", "community_unsafe_places"})
+EXCLUSIVE: frozenset[str] = frozenset(_ANSWERS["exclusive"])
+CATCH_ALL: frozenset[str] = frozenset(_ANSWERS["catch_all"])
+PLACE_QUESTIONS: frozenset[str] = frozenset(_ANSWERS["place_questions"])
 
 
 def allocate(total: int, shares: Sequence[float]) -> list[int]:
@@ -93,6 +53,10 @@ def allocate(total: int, shares: Sequence[float]) -> list[int]:
 def add_responses(
     session: Session, rng: random.Random, survey: Survey, plan: Plan, count: int, today: date
 ) -> int:
+    """Store ``count`` responses through the plan's channels, between opening and ``today``.
+
+    Returns how many were stored. Possible disclosures are flagged as a real submission's are.
+    """
     channels = {c.name: c for c in survey.channels}
     names = [name for name in plan.reach if name in channels]
     per_channel = allocate(count, [plan.reach[name].share for name in names])
