@@ -47,47 +47,22 @@ def register_cli(app: Flask) -> None:
     @click.option("--seed", default=2021, show_default=True)
     def demo_command(responses: int, seed: int) -> None:
         """Seed a demo partnership: officer login, three surveys, channels and sample responses."""
-        from engage.auth.services import get_user_by_email
-        from engage.demo import seed_demo
-        from engage.demo_assembly import assembly_summary, seed_assembly
-        from engage.demo_loop import loop_summary, publish_previous_wave, seed_loop
-        from engage.surveys import services
+        from engage import demo
 
         session = new_session(immediate=True)
         try:
-            result = seed_demo(session, responses=responses, seed=seed)
-            officer = get_user_by_email(session, result.officer_email)
-            assert officer is not None  # seed_demo has just made sure of it
-            officer_id = officer.id
-            secret = app.config["SECRET_KEY"]
-            # Last year's wave: three quarters the size of this year's youth survey.
-            loop = seed_loop(
+            seeded = demo.seed(
                 session,
-                surveys=result.surveys,
-                officer_id=officer_id,
-                secret_key=secret,
-                responses=responses * 3 // 4,
-            )
-            session.commit()  # the public page's snapshot reads committed responses
-            code = publish_previous_wave(
-                session,
-                loop["previous_survey_id"],
+                secret_key=app.config["SECRET_KEY"],
                 threshold=app.config["SUPPRESSION_THRESHOLD"],
                 min_group=app.config["ASSEMBLY_MIN_GROUP"],
-            )
-            youth = services.get_survey(session, result.surveys["young_people"])
-            assembly = seed_assembly(
-                session, survey=youth, officer_id=officer_id, secret_key=secret
+                responses=responses,
+                seed=seed,
             )
             session.commit()
         finally:
             session.close()
-        click.echo(
-            result.summary()
-            + loop_summary(loop)
-            + f"\n  Last year's public page: /r/{code}"
-            + assembly_summary(assembly)
-        )
+        click.echo(seeded.summary())
 
     @app.cli.command("import-population")
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))

@@ -1,15 +1,22 @@
-"""The demo seed: accounts, open surveys, and a varied, valid, re-runnable sample."""
+"""The demo seed: accounts, open surveys, a varied, valid, re-runnable sample, last year's
+wave and its commitments, and the Youth Assembly's review."""
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engage.assembly.members import voter_key
+from engage.assembly.models import AssemblyProfile, Comment, Participant, Review, Statement
 from engage.auth import services as auth_services
-from engage.demo import ANALYST_EMAIL, OFFICER_EMAIL, SAFEGUARDING_EMAIL, seed_demo
+from engage.auth.models import User
+from engage.demo.partnership import ANALYST_EMAIL, OFFICER_EMAIL, SAFEGUARDING_EMAIL, seed_demo
+from engage.feedback.models import Commitment, CommitmentStatus, SurveyWave
+from engage.priorities.models import Priority
 from engage.surveys import logic, services
 from engage.surveys.models import (
     PREFER_NOT_TO_SAY,
@@ -18,7 +25,10 @@ from engage.surveys.models import (
     Question,
     Response,
     Status,
+    Survey,
 )
+from tests.conftest import today
+from tests.test_assembly import SECRET, text_of
 
 # Asked of everyone who reaches the "About you" page. english_proficiency and
 # disability_impact are follow-ups only a handful of respondents see.
@@ -140,3 +150,100 @@ def test_demo_command_prints_the_login(app: Flask, session: Session) -> None:
     assert "assembly.amira@demo.engage.local" in result.output
     # This year's 20, and last year's wave (three quarters as many) for "you said, we did".
     assert response_count(session) == 20 + 15
+
+
+def test_seed_loop_builds_a_previous_wave_and_is_idempotent(app, session) -> None:
+    from engage.demo.loop import PREVIOUS_TITLE, seed_loop
+    from engage.demo.partnership import OFFICER_EMAIL, seed_demo
+    from engage.feedback import services
+
+    result = seed_demo(session, responses=60, seed=3)
+    officer_id = session.scalar(
+        select(func.min(Survey.created_by_id)).where(Survey.created_by_id.is_not(None))
+    )
+    assert officer_id is not None
+    started = time.perf_counter()
+    created = seed_loop(session, surveys=result.surveys, officer_id=officer_id, secret_key="k" * 40)
+    session.commit()
+    elapsed = time.perf_counter() - started
+    assert elapsed < 15, elapsed
+
+    previous = session.get(Survey, created["previous_survey_id"])
+    assert previous.title == PREVIOUS_TITLE and previous.status == Status.CLOSED.value
+    assert previous.closes_on < today()
+    youth_id = result.surveys["young_people"]
+    assert services.previous_wave(session, youth_id).id == previous.id
+    assert 250 <= created["previous_responses"] <= 350
+    items = services.list_commitments(session, previous.id)
+    assert 5 <= len(items) <= 7
+    assert {c.status for c in items} == {s.value for s in CommitmentStatus}
+    assert all(1 <= len(c.updates) <= 4 and c.themes for c in items)
+    assert any(c.status == "done" and c.done_on for c in items)
+    assert all(c.reason for c in items if c.status == "not_taken_forward")
+    assert {"West Midlands Police", "Birmingham and Solihull ICB"} <= {c.partner for c in items}
+    assert all(u.on <= today() for c in items for u in c.updates)
+    wm = session.scalars(select(Priority).where(Priority.set_key == "wmvrp")).all()
+    assert len(wm) == 5 and all(p.themes for p in wm)
+    assert session.scalar(select(func.count()).select_from(Priority)) == 5
+    assert OFFICER_EMAIL  # the officer who made it is the demo officer
+
+    again = seed_loop(session, surveys=result.surveys, officer_id=officer_id, secret_key="k" * 40)
+    session.commit()
+    assert again["previous_survey_id"] == previous.id
+    assert again["previous_responses"] == 0 and again["commitments_created"] == 0
+    assert session.scalar(select(func.count()).select_from(Commitment)) == len(items)
+    assert session.scalar(select(func.count()).select_from(Priority)) == 5
+    assert session.scalar(select(func.count()).select_from(SurveyWave)) == 1
+    assert (
+        session.scalar(
+            select(func.count()).select_from(Survey).where(Survey.title == PREVIOUS_TITLE)
+        )
+        == 1
+    )
+
+
+def test_demo_assembly_seeds_an_open_review_to_explore(app: Flask, session: Session) -> None:
+    from engage.demo.assembly import seed_assembly
+    from engage.demo.partnership import seed_demo
+    from engage.surveys import services as survey_services
+
+    demo = seed_demo(session, responses=150, seed=3)
+    officer = session.scalar(select(User).where(User.email == demo.officer_email))
+    survey = survey_services.get_survey(session, demo.surveys["young_people"])
+    result = seed_assembly(session, survey=survey, officer_id=officer.id, secret_key=SECRET)
+    session.commit()
+    assert result["created"] is True
+    review = session.get(Review, result["review_id"])
+    assert review.status == "open" and review.survey_id == survey.id
+    assert 5 <= len(review.themes) <= 6 and all(t.note for t in review.themes)
+    assert 3 <= len(review.quotes) <= 4
+    statements = session.scalars(select(Statement).where(Statement.review_id == review.id)).all()
+    by = {(s.origin, s.status) for s in statements}
+    assert by == {("officer", "approved"), ("member", "approved"), ("member", "pending")}
+    assert 8 <= sum(s.origin == "officer" for s in statements) <= 10
+    assert sum(s.status == "pending" for s in statements) == 2
+    assert session.scalar(select(func.count()).select_from(Comment)) == 1
+    people = session.scalars(select(Participant)).all()
+    assert len(people) == 24 and len({p.age_band for p in people}) >= 4
+
+    emails = [email for email, _, _ in result["members"]]
+    members = session.scalars(select(User).where(User.email.in_(emails))).all()
+    assert {m.role for m in members} == {"assembly"}
+    bands = {session.get(AssemblyProfile, m.id).age_band for m in members}
+    assert len(bands) == 2
+    real_keys = {voter_key(SECRET, review.id, m.id) for m in members}
+    assert not real_keys & {p.voter for p in people}  # the real members have voted on nothing
+
+    again = seed_assembly(session, survey=survey, officer_id=officer.id, secret_key=SECRET)
+    session.commit()
+    assert again["created"] is False and again["review_id"] == review.id
+    assert session.scalar(select(func.count()).select_from(Review)) == 1
+    demo_member = next(m for m in members if m.email == emails[0])
+    client = app.test_client()
+    login = client.post(
+        "/login", data={"email": demo_member.email, "password": again["members"][0][2]}
+    )
+    assert login.status_code == 302
+    body = text_of(client.get(f"/assembly/{review.id}/results"))
+    assert "Group A" in body and "Group B" in body and "Divided" in body
+    assert "10 statements to vote on" in text_of(client.get("/assembly/"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 
@@ -22,7 +21,6 @@ from engage.feedback.models import (
     FeedbackPage,
     SurveyWave,
 )
-from engage.priorities.models import Priority
 from engage.surveys.models import Status, Survey
 from engage.themes.codebook import get_codebook, list_themes
 from tests.conftest import today
@@ -643,58 +641,9 @@ def test_pages_are_phone_friendly_and_labelled(
 # ---------------------------------------------------------------- demo data
 
 
-def test_seed_loop_builds_a_previous_wave_and_is_idempotent(app, session) -> None:
-    from engage.demo import OFFICER_EMAIL, seed_demo
-    from engage.demo_loop import PREVIOUS_TITLE, seed_loop
-
-    result = seed_demo(session, responses=60, seed=3)
-    officer_id = session.scalar(
-        select(func.min(Survey.created_by_id)).where(Survey.created_by_id.is_not(None))
-    )
-    assert officer_id is not None
-    started = time.perf_counter()
-    created = seed_loop(session, surveys=result.surveys, officer_id=officer_id, secret_key="k" * 40)
-    session.commit()
-    elapsed = time.perf_counter() - started
-    assert elapsed < 15, elapsed
-
-    previous = session.get(Survey, created["previous_survey_id"])
-    assert previous.title == PREVIOUS_TITLE and previous.status == Status.CLOSED.value
-    assert previous.closes_on < today()
-    youth_id = result.surveys["young_people"]
-    assert services.previous_wave(session, youth_id).id == previous.id
-    assert 250 <= created["previous_responses"] <= 350
-    items = services.list_commitments(session, previous.id)
-    assert 5 <= len(items) <= 7
-    assert {c.status for c in items} == {s.value for s in CommitmentStatus}
-    assert all(1 <= len(c.updates) <= 4 and c.themes for c in items)
-    assert any(c.status == "done" and c.done_on for c in items)
-    assert all(c.reason for c in items if c.status == "not_taken_forward")
-    assert {"West Midlands Police", "Birmingham and Solihull ICB"} <= {c.partner for c in items}
-    assert all(u.on <= today() for c in items for u in c.updates)
-    wm = session.scalars(select(Priority).where(Priority.set_key == "wmvrp")).all()
-    assert len(wm) == 5 and all(p.themes for p in wm)
-    assert session.scalar(select(func.count()).select_from(Priority)) == 5
-    assert OFFICER_EMAIL  # the officer who made it is the demo officer
-
-    again = seed_loop(session, surveys=result.surveys, officer_id=officer_id, secret_key="k" * 40)
-    session.commit()
-    assert again["previous_survey_id"] == previous.id
-    assert again["previous_responses"] == 0 and again["commitments_created"] == 0
-    assert session.scalar(select(func.count()).select_from(Commitment)) == len(items)
-    assert session.scalar(select(func.count()).select_from(Priority)) == 5
-    assert session.scalar(select(func.count()).select_from(SurveyWave)) == 1
-    assert (
-        session.scalar(
-            select(func.count()).select_from(Survey).where(Survey.title == PREVIOUS_TITLE)
-        )
-        == 1
-    )
-
-
 def test_group_labels_match_the_findings_breakdowns(session) -> None:
     """The quick aggregate names the same groups as the frame the theme summaries use."""
-    from engage.demo import seed_demo
+    from engage.demo.partnership import seed_demo
     from engage.themes.answers import respondent_group_frame
 
     result = seed_demo(session, responses=150, seed=5)

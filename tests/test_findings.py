@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from engage.demo import seed_demo
+from engage.demo.partnership import seed_demo
 from engage.findings import queries
 from engage.findings.services import build_findings, reach_findings, theme_findings
 from engage.reach.context import build_reach

@@ -7,7 +7,7 @@ import io
 import re
 
 from engage.auth.roles import Role
-from engage.demo import seed_demo
+from engage.demo.partnership import seed_demo
 from engage.reach.context import build_reach, reach_alerts
 from engage.surveys import services
 

@@ -696,7 +696,7 @@ def test_code_answers_command(app, session: Session, make_survey) -> None:
 
 
 def test_demo_has_theme_suggestions(session: Session) -> None:
-    from engage.demo import seed_demo
+    from engage.demo.partnership import seed_demo
 
     seed_demo(session, responses=40, seed=3)
     session.commit()

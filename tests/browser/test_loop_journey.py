@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from engage.assembly.models import Statement, Vote
 from engage.auth.services import get_user_by_email
-from engage.demo import seed_demo
-from engage.demo_assembly import seed_assembly
-from engage.demo_loop import publish_previous_wave, seed_loop
+from engage.demo.assembly import seed_assembly
+from engage.demo.loop import publish_previous_wave, seed_loop
+from engage.demo.partnership import seed_demo
 from engage.surveys import services
 from tests.browser.test_youth_journey import _launch, live_app  # noqa: F401 - fixture
 from tests.conftest import require

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from engage import create_app
-from engage.demo import seed_demo
+from engage.demo.partnership import seed_demo
 from engage.surveys.models import Answer
 from tests.conftest import app_config, require
 

@@ -6,7 +6,8 @@ is missing is added. Last year's survey is a copy of this year's youth survey wi
 its own sample, drawn from fewer channels (no mosque youth group, no street
 outreach), so it is less representative than this year's: the overview across
 waves has a story to show. Youth Assembly members, reviews and votes belong to
-the Assembly's own demo step.
+the Assembly's own demo step. Last year's channels, its commitments and their updates
+are in ``data/loop.json``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engage.demo import WEST_MIDLANDS, YOUTH, Plan, _add_responses, _suggest_codes
+from engage.demo.datafiles import load
+from engage.demo.plans import YOUTH
+from engage.demo.responses import add_responses
+from engage.demo.themes import suggest_codes
 from engage.feedback import services as feedback
 from engage.feedback.models import CommitmentStatus, SurveyWave
 from engage.priorities.services import load_starter_set
@@ -29,7 +33,9 @@ from engage.surveys import services
 from engage.surveys.models import Status, Survey
 from engage.themes.codebook import get_codebook, list_themes
 
-PREVIOUS_TITLE = "Youth safety survey 2025"
+_DATA = load("loop")
+_PREVIOUS = _DATA["previous_wave"]
+PREVIOUS_TITLE: str = _PREVIOUS["title"]
 PRIORITY_SET = "wmvrp"
 PREVIOUS_RESPONSES = 300
 # Last year's survey opened about a year before this year's and ran for six weeks.
@@ -38,19 +44,12 @@ PREVIOUS_WEEKS_OPEN = 6
 
 # Last year's channels: the school and online reach mostly White British young people
 # in Dudley; the mosque youth group and street outreach only joined this year.
-PREVIOUS = Plan(
-    starter="young_people",
-    areas=WEST_MIDLANDS,
-    age_min=11,
-    age_max=25,
+PREVIOUS = replace(
+    YOUTH,
     share=1.0,
     reach={
-        "Web link": replace(YOUTH.reach["Web link"], share=0.22),
-        "Oak Park School": replace(YOUTH.reach["Oak Park School"], share=0.33),
-        "Instagram": replace(YOUTH.reach["Instagram"], share=0.33),
-        "Youth club (Brierley Hill)": replace(
-            YOUTH.reach["Youth club (Brierley Hill)"], share=0.12
-        ),
+        name: replace(YOUTH.reach[name], share=share)
+        for name, share in _PREVIOUS["channels"].items()
     },
 )
 
@@ -76,121 +75,28 @@ class DemoCommitment:
     reason: str = ""
 
 
-IN_PROGRESS, DONE, PLANNED = (
-    CommitmentStatus.IN_PROGRESS,
-    CommitmentStatus.DONE,
-    CommitmentStatus.PLANNED,
+COMMITMENTS: tuple[DemoCommitment, ...] = tuple(
+    DemoCommitment(
+        title=item["title"],
+        partner=item["partner"],
+        detail=item["detail"],
+        themes=tuple(item["themes"]),
+        groups=tuple(item["groups"]),
+        starts=item["starts"],
+        due=item["due"],
+        steps=tuple(
+            Step(
+                at=step["at"],
+                text=step["text"],
+                status=CommitmentStatus(step["status"]),
+                progress=step["progress"],
+            )
+            for step in item["steps"]
+        ),
+        reason=item.get("reason", ""),
+    )
+    for item in _DATA["commitments"]
 )
-COMMITMENTS: tuple[DemoCommitment, ...] = (
-    DemoCommitment(
-        title="Youth workers out on Friday and Saturday nights where young people feel unsafe",
-        partner="Birmingham City Council Youth Service",
-        detail="You told us parks, bus stops and town centres feel unsafe after dark, and "
-        "asked for people who care to be around. Detached youth workers will be out where "
-        "young people are at weekends.",
-        themes=("unsafe_places", "youth_provision", "fear_of_violence"),
-        groups=("Aged 15-19", "Female"),
-        starts=0.1,
-        due=0.6,
-        steps=(
-            Step(0.08, "Funding agreed by the partnership board for a year of weekend work.",
-                 IN_PROGRESS, 20),
-            Step(0.3, "Four youth workers recruited. First Friday sessions in Birmingham city "
-                 "centre and Brierley Hill.", IN_PROGRESS, 60),
-            Step(0.55, "Sessions now run every Friday and Saturday night in both places. Young "
-                 "people helped choose the routes.", DONE, 100),
-        ),
-    ),
-    DemoCommitment(
-        title="Knife crime workshops, led by people with lived experience, in every secondary "
-        "school that asks",
-        partner="West Midlands Police",
-        detail="Many of you said carrying a knife feels like protection. Workshops with people "
-        "who have lost someone, or carried and stopped, will be offered to every school.",
-        themes=("knives_weapons", "school_teaching"),
-        groups=("Aged 11-14", "Aged 15-19"),
-        starts=0.15,
-        due=1.2,
-        steps=(
-            Step(0.15, "The first 12 schools signed up.", IN_PROGRESS, 25),
-            Step(0.7, "Workshops held in 31 schools so far. More are booked for the spring term.",
-                 IN_PROGRESS, 60),
-        ),
-    ),
-    DemoCommitment(
-        title="Mental health drop-ins at youth clubs, with no referral needed",
-        partner="Birmingham and Solihull ICB",
-        detail="You told us waiting lists are long and you do not know who to talk to. "
-        "Drop-ins at youth clubs mean you can talk to someone without a referral.",
-        themes=("mental_health_trauma", "where_to_get_help"),
-        groups=("Aged 15-19", "Aged 20-25"),
-        starts=0.2,
-        due=1.3,
-        steps=(
-            Step(0.2, "Two voluntary sector providers chosen to run the drop-ins.",
-                 IN_PROGRESS, 10),
-            Step(0.5, "Pilot drop-ins started at two youth clubs, on Tuesday evenings.",
-                 IN_PROGRESS, 35),
-        ),
-    ),
-    DemoCommitment(
-        title="One card and web page showing where young people can get help, checked by the "
-        "Youth Assembly",
-        partner="Birmingham Children's Trust",
-        detail="Many of you did not know where to go for help. One short list, in plain "
-        "words, for schools, youth clubs and phones.",
-        themes=("where_to_get_help", "services_trust"),
-        groups=("Aged 11-14",),
-        starts=1.1,
-        due=1.4,
-        steps=(
-            Step(0.85, "The Youth Assembly agreed to review the first draft in the new year.",
-                 PLANNED, 0),
-        ),
-    ),
-    DemoCommitment(
-        title="Free late-night buses home from town centres at weekends",
-        partner="Transport for West Midlands",
-        detail="You asked for a safe way home late at night.",
-        themes=("unsafe_places", "fear_of_violence"),
-        groups=("Female", "Aged 20-25"),
-        starts=0.2,
-        due=0.5,
-        reason="A free service cost more than the whole youth budget, so it could not be "
-        "funded this year. Instead the Safer Travel team now patrols the late buses you named, "
-        "and the partnership will ask again in next year's budget.",
-        steps=(
-            Step(0.25, "Costed with Transport for West Midlands.", IN_PROGRESS, 20),
-            Step(0.4, "Not affordable this year. Safer Travel patrols on the routes young "
-                 "people named instead.", CommitmentStatus.NOT_TAKEN_FORWARD, 20),
-        ),
-    ),
-    DemoCommitment(
-        title="A young people's panel that reviews stop and search body-worn video with the "
-        "police",
-        partner="West Midlands Police",
-        detail="Young people, most of all young Black and Asian men, told us stop and search "
-        "feels unfair. A panel of young people will watch the footage and tell the force "
-        "what they see.",
-        themes=("stop_and_search", "policing", "racism_discrimination"),
-        groups=(
-            "Male",
-            "Asian, Asian British or Asian Welsh",
-            "Black, Black British, Black Welsh, Caribbean or African",
-        ),
-        starts=0.1,
-        due=0.7,
-        steps=(
-            Step(0.1, "Terms of reference agreed with the police and the Youth Assembly.",
-                 IN_PROGRESS, 15),
-            Step(0.25, "Twelve young people trained to sit on the panel.", IN_PROGRESS, 40),
-            Step(0.45, "The first panel reviewed 20 videos and sent its findings to the force.",
-                 IN_PROGRESS, 70),
-            Step(0.65, "The panel now meets every two months. Officers are now briefed to "
-                 "explain the grounds for a search.", DONE, 100),
-        ),
-    ),
-)  # fmt: skip
 
 
 def seed_loop(
@@ -277,8 +183,8 @@ def _create_previous(
     session.flush()
     services.set_status(session, survey, Status.OPEN.value)
     # Responses fall between opening and closing: the sampler's "today" is the closing day.
-    stored = _add_responses(session, rng, survey, PREVIOUS, count, closes)
-    _suggest_codes(session, survey)
+    stored = add_responses(session, rng, survey, PREVIOUS, count, closes)
+    suggest_codes(session, survey)
     survey.closes_on = closes
     services.set_status(session, survey, Status.CLOSED.value)
     if youth.copied_from_id is None:
@@ -299,7 +205,7 @@ def _close_old_flags(session: Session, survey: Survey, officer_id: int) -> None:
                 flag_id=flag.id,
                 author_id=officer_id,
                 status=FlagStatus.CLOSED.value,
-                note="Reviewed when the survey closed (demo data for last year's survey).",
+                note=_PREVIOUS["closed_flag_note"],
             )
         )
 
@@ -354,12 +260,6 @@ def _add_commitments(session: Session, survey: Survey, officer_id: int, today: d
     return len(COMMITMENTS)
 
 
-PREVIOUS_SUMMARY = (
-    "Last year young people told us where they feel unsafe and what would help. "
-    "Here is what they said, and what the partnership has done about it since."
-)
-
-
 def publish_previous_wave(
     session: Session, survey_id: int, *, threshold: int, min_group: int
 ) -> str:
@@ -375,7 +275,9 @@ def publish_previous_wave(
     page = report_services.get_page(session, survey.id)
     if page is not None and page.published_at is not None:
         return page.code
-    page = report_services.save_settings(session, survey, summary=PREVIOUS_SUMMARY, quote_ids=[])
+    page = report_services.save_settings(
+        session, survey, summary=_PREVIOUS["public_page_summary"], quote_ids=[]
+    )
     figures = report_context.build_public_figures(
         session, survey, threshold=threshold, min_group=min_group
     )

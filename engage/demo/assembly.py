@@ -9,7 +9,8 @@ statements all show. Synthetic participants have random voter keys, as no
 account stands behind them. The two real member accounts have voted on nothing,
 so whoever explores the demo can.
 
-Running it twice resets the members' passwords and leaves the review as it is.
+Running it twice resets the members' passwords and leaves the review as it is. The
+review's texts, members and the camps' leanings are in ``data/assembly.json``.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ from engage.assembly.models import (
     Vote,
 )
 from engage.auth.roles import Role
-from engage.demo import _ensure_user
+from engage.demo.datafiles import load
+from engage.demo.partnership import ensure_user
 from engage.errors import EngageError
 from engage.quotes.models import Quote
 from engage.quotes.services import choose_quote
@@ -43,55 +45,18 @@ from engage.surveys.models import Answer, Channel, Kind, Question, Response, Sur
 from engage.surveys.services import today
 from engage.themes.codebook import list_themes
 
-REVIEW_TITLE = "Feeling safe: what young people told us"
-INTRODUCTION = (
-    "Over 3 weeks young people across the West Midlands told us where they feel unsafe, "
-    "why, and what would help. Read what they said, tell us which issues matter most, "
-    "and vote on what we should do next. The partnership board will see your results."
-)
-MEMBERS = (
-    ("assembly.amira@demo.engage.local", "Amira", "14-15", "Dudley"),
-    ("assembly.josh@demo.engage.local", "Josh", "18-21", "Birmingham"),
+_DATA = load("assembly")
+REVIEW_TITLE: str = _DATA["review"]["title"]
+INTRODUCTION: str = _DATA["review"]["introduction"]
+MEMBERS: tuple[tuple[str, str, str, str], ...] = tuple(
+    (m["email"], m["name"], m["age_band"], m["area"]) for m in _DATA["members"]
 )
 PARTICIPANTS = 24
 SEED = 6
 
 # Theme key -> (the officer's note, the answers to quote: a pattern, or None)
-THEMES: tuple[tuple[str, str, str | None], ...] = (
-    (
-        "knives_weapons",
-        "Many said people their age carry knives \u201cfor protection\u201d, and that this "
-        "makes everyone less safe. Younger respondents mentioned it most.",
-        r"\bknife|\bknives|\bblade",
-    ),
-    (
-        "youth_provision",
-        "Lots of people said there is nothing to do in the evenings, youth clubs have "
-        "closed, and hanging about outside is where trouble starts.",
-        r"nothing to do|youth club|nowhere to go",
-    ),
-    (
-        "unsafe_places",
-        "Parks, alleys, underpasses and bus stops after dark came up again and again, "
-        "especially from girls and young women.",
-        r"\bpark|alley|underpass|bus stop",
-    ),
-    (
-        "gangs_exploitation",
-        "Some described older people grooming younger ones to sell drugs or carry "
-        "things, often through social media.",
-        r"\bgang|county lines|groom",
-    ),
-    (
-        "services_trust",
-        "Trust in the police is low for some groups; youth workers and teachers were trusted more.",
-        None,
-    ),
-    (
-        "online_harm",
-        "Fights are filmed and shared, and threats start online before they happen in real life.",
-        None,
-    ),
+THEMES: tuple[tuple[str, str, str | None], ...] = tuple(
+    (theme["key"], theme["note"], theme["quote"]) for theme in _DATA["themes"]
 )
 
 
@@ -103,59 +68,18 @@ class SeedStatement:
     older: float  # chance a member of the older camp agrees
 
 
-STATEMENTS = (
-    SeedStatement(
-        "Young people feel least safe in parks and on streets after dark.", "finding", 0.9, 0.85
-    ),
-    SeedStatement(
-        "Many young people think carrying a knife makes them safer, even though it does not.",
-        "finding",
-        0.8,
-        0.6,
-    ),
-    SeedStatement(
-        "There is not enough for young people to do in the evenings and at weekends.",
-        "finding",
-        0.95,
-        0.75,
-    ),
-    SeedStatement(
-        "Young people trust youth workers more than they trust the police.", "finding", 0.85, 0.4
-    ),
-    SeedStatement("Social media makes fights and threats spread faster.", "finding", 0.8, 0.8),
-    SeedStatement(
-        "Youth clubs should open later on Friday and Saturday nights.", "action", 0.9, 0.7
-    ),
-    SeedStatement(
-        "More police patrols in parks would make young people feel safer.", "action", 0.2, 0.85
-    ),
-    SeedStatement(
-        "Schools should teach about knife crime with people who have lived it.",
-        "action",
-        0.8,
-        0.8,
-    ),
-    SeedStatement("Stop and search should be used much less on young people.", "action", 0.85, 0.2),
+STATEMENTS = tuple(SeedStatement(**statement) for statement in _DATA["statements"])
+MEMBER_APPROVED = SeedStatement(**_DATA["member_approved"])
+MEMBER_PENDING: tuple[tuple[str, str], ...] = tuple(
+    (statement["text"], statement["kind"]) for statement in _DATA["member_pending"]
 )
-MEMBER_APPROVED = SeedStatement(
-    "Young people should help decide how the youth budget is spent.", "recommendation", 0.9, 0.6
-)
-MEMBER_PENDING = (
-    ("Ask Kyle Jones in year 10, he knows where the fights happen after school.", "finding"),
-    ("Free bus travel after 7pm so people can get home safely.", "recommendation"),
-)
-COMMENT_PENDING = "The youth club near me shut last year and nothing replaced it."
-AREAS = ("Dudley", "Birmingham", "Sandwell", "Walsall", "Wolverhampton", "Coventry")
-YOUNGER_BANDS = ("11-13", "14-15", "14-15", "16-17")
-OLDER_BANDS = ("16-17", "18-21", "18-21", "22-25")
+COMMENT_PENDING: str = _DATA["comment_pending"]
+AREAS: tuple[str, ...] = tuple(_DATA["participant_areas"])
+YOUNGER_BANDS: tuple[str, ...] = tuple(_DATA["younger_bands"])
+OLDER_BANDS: tuple[str, ...] = tuple(_DATA["older_bands"])
 # Mean rating (1-5) per theme for the younger and the older camp.
-RATING_MEANS = {
-    "knives_weapons": (4.2, 4.5),
-    "youth_provision": (4.6, 3.6),
-    "unsafe_places": (4.0, 4.1),
-    "gangs_exploitation": (3.4, 4.0),
-    "services_trust": (3.8, 2.6),
-    "online_harm": (3.9, 3.0),
+RATING_MEANS: dict[str, tuple[float, float]] = {
+    key: (younger, older) for key, (younger, older) in _DATA["rating_means"].items()
 }
 
 
@@ -171,7 +95,7 @@ def seed_assembly(
     logins = []
     member_ids = []
     for email, name, band, area in MEMBERS:
-        user, password = _ensure_user(session, email, name, Role.ASSEMBLY)
+        user, password = ensure_user(session, email, name, Role.ASSEMBLY)
         session.flush()
         services.set_profile(session, user.id, age_band=band, area=area)
         logins.append((email, name, password))
