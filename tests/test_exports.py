@@ -9,6 +9,7 @@ import openpyxl
 import pandas as pd
 from sqlalchemy import func, select
 
+from engage import exports
 from engage.auth.roles import Role
 from engage.surveys import responses, services
 from engage.surveys.models import Mode, Response
@@ -17,9 +18,9 @@ from tests.helpers import question, submit_all, youth_answers
 
 def test_escape_cell_neutralises_formulas() -> None:
     for dangerous in ['=HYPERLINK("x")', "+1", "-2+3", "@SUM(A1)", "|cmd", "%0A", "\tx", "\rx"]:
-        assert responses.escape_cell(dangerous) == "'" + dangerous
-    assert responses.escape_cell("fine") == "fine"
-    assert responses.escape_cell(-3) == -3  # numbers stay numbers
+        assert exports.escape_cell(dangerous) == "'" + dangerous
+    assert exports.escape_cell("fine") == "fine"
+    assert exports.escape_cell(-3) == -3  # numbers stay numbers
 
 
 def test_export_frame_shuffles_and_escapes() -> None:
@@ -127,3 +128,32 @@ def test_paper_response_is_keyed_in_and_marked(
     assert session.scalar(select(func.count()).select_from(Response)) == 1
     page = client.get(f"/surveys/{survey.id}/responses/new").get_data(as_text=True)
     assert "1 answers to questions that did not apply were left out" in page
+
+
+def test_codebook_csv_escapes_what_officers_typed(
+    client, session, make_survey, make_user, login
+) -> None:
+    survey = make_survey()
+    login(make_user(Role.OFFICER))
+    added = client.post(
+        f"/surveys/{survey.id}/themes/codebook/new",
+        data={"name": "=cmd|' /C calc'!A0", "definition": "+1 lights", "seeds": "lights"},
+    )
+    assert added.status_code == 302
+    response = client.get(f"/surveys/{survey.id}/themes/codebook.csv")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    row = next(r for r in rows if r["seeds"] == "lights")
+    assert (row["name"], row["definition"]) == ("'=cmd|' /C calc'!A0", "'+1 lights")
+    assert "Knives and weapons" in {r["name"] for r in rows}
+
+
+def test_outreach_plan_csv_escapes_channel_names() -> None:
+    from engage.reach.views import PLAN_COLUMNS, _csv
+
+    row: dict[str, object] = dict.fromkeys(PLAN_COLUMNS, "")
+    row.update(dimension="Sex", category="Female", best_channels='=HYPERLINK("x"); Web link')
+    response = _csv(1, [row])
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0]["best_channels"] == '\'=HYPERLINK("x"); Web link'
+    assert rows[0]["category"] == "Female"

@@ -167,11 +167,18 @@ def codebook_to_csv(themes: Sequence[Theme]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
+    writer.writerows(codebook_rows(themes))
+    return buffer.getvalue()
+
+
+def codebook_rows(themes: Sequence[Theme]) -> list[list[str | int]]:
+    """One row per theme, in ``CSV_COLUMNS`` order, lists joined with "|"."""
+    rows: list[list[str | int]] = []
     for theme in themes:
         for items in (theme.examples, theme.seeds):
             if any(LIST_SEPARATOR in item for item in items):
                 raise CodebookError([f"theme {theme.key!r}: an example or seed contains '|'"])
-        writer.writerow(
+        rows.append(
             [
                 theme.key,
                 theme.name,
@@ -184,7 +191,7 @@ def codebook_to_csv(themes: Sequence[Theme]) -> str:
                 theme.version,
             ]
         )
-    return buffer.getvalue()
+    return rows
 
 
 def codebook_from_csv(text: str) -> list[Theme]:

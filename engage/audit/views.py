@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
+from engage import exports
 from engage.audit import services
 from engage.audit.models import AuditAction, AuditEvent
 from engage.audit.services import AuditFilter
@@ -22,7 +21,6 @@ from engage.auth.access import roles
 from engage.auth.roles import ADMINS
 from engage.db import get_session
 from engage.errors import InvalidInput
-from engage.surveys.responses import escape_cell
 
 bp = Blueprint("audit", __name__, url_prefix="/admin")
 PAGE_SIZE = 100
@@ -111,18 +109,15 @@ def export() -> ResponseReturnValue:
     name = f"audit-log-{datetime.now(UTC):%Y%m%d}.csv"
     return FlaskResponse(
         body,
-        mimetype="text/csv; charset=utf-8",
+        mimetype=exports.CSV_MIMETYPE,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
 def _csv_bytes(events: Iterable[AuditEvent]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for e in events:
-        # A failed login's account name is whatever was typed: escape it like any cell.
-        row = [
+    # A failed login's account name is whatever was typed: escaped like any cell.
+    rows = (
+        [
             f"{as_utc(e.at):%Y-%m-%dT%H:%M:%SZ}",
             e.actor_email or SYSTEM,
             e.actor_id if e.actor_id is not None else "",
@@ -130,5 +125,6 @@ def _csv_bytes(events: Iterable[AuditEvent]) -> bytes:
             e.object_type or "",
             e.object_id or "",
         ]
-        writer.writerow([escape_cell(v) for v in row])
-    return buffer.getvalue().encode("utf-8-sig")
+        for e in events
+    )
+    return exports.csv_bytes(CSV_COLUMNS, rows)

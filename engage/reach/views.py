@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Blueprint, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
+from engage import exports
 from engage.auth.access import roles
 from engage.auth.roles import DESIGNERS, STAFF
 from engage.db import get_session
@@ -86,23 +84,23 @@ def plan(survey_id: int) -> ResponseReturnValue:
     ), 422 if problems else 200
 
 
+PLAN_COLUMNS = (
+    "dimension",
+    "category",
+    "population_pct",
+    "so_far",
+    "minimum",
+    "needed",
+    "best_channels",
+)
+
+
 def _csv(survey_id: int, rows: list[dict[str, object]]) -> Response:
-    buffer = io.StringIO()
-    fields = [
-        "dimension",
-        "category",
-        "population_pct",
-        "so_far",
-        "minimum",
-        "needed",
-        "best_channels",
-    ]
-    writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
+    # Channel names are typed by officers: escaped like every other cell.
+    body = exports.csv_bytes(PLAN_COLUMNS, ([row[f] for f in PLAN_COLUMNS] for row in rows))
     return Response(
-        buffer.getvalue().encode("utf-8-sig"),
-        mimetype="text/csv; charset=utf-8",
+        body,
+        mimetype=exports.CSV_MIMETYPE,
         headers={
             "Content-Disposition": f'attachment; filename="survey-{survey_id}-outreach-plan.csv"'
         },

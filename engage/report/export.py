@@ -6,12 +6,10 @@ same figures and only masked display values ("<10", "[c]", "1,234").
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
+from engage import exports
 from engage.report.context import Report
-from engage.surveys.responses import escape_cell
 
 CSV_COLUMNS = ("section", "dimension", "group", "item", "measure", "value")
 
@@ -243,10 +241,4 @@ def _text(value: Any) -> str:
 
 
 def to_csv(data: dict[str, Any]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for row in report_rows(data):
-        writer.writerow([escape_cell(cell) for cell in row])
-    # utf-8-sig so Excel opens accents and dashes correctly, as the response exports do.
-    return buffer.getvalue().encode("utf-8-sig")
+    return exports.csv_bytes(CSV_COLUMNS, report_rows(data))

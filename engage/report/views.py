@@ -18,6 +18,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from engage import exports
 from engage.audit.services import AuditAction, record
 from engage.auth.access import roles
 from engage.auth.roles import DESIGNERS, STAFF
@@ -74,7 +75,7 @@ def _download(survey_id: int, body: bytes, mimetype: str, extension: str) -> Res
 def report_csv(survey_id: int) -> ResponseReturnValue:
     survey = survey_services.get_survey(get_session(), survey_id)
     data = export.report_data(_report(survey))
-    return _download(survey_id, export.to_csv(data), "text/csv; charset=utf-8", "csv")
+    return _download(survey_id, export.to_csv(data), exports.CSV_MIMETYPE, "csv")
 
 
 @bp.get("/surveys/<int:survey_id>/report.json")

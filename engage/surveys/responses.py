@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from engage.db import insert_or_skip
 from engage.errors import NotAccepting, NotFound
+from engage.exports import escape_frame
 from engage.surveys.logic import Parsed
 from engage.surveys.models import (
     PREFER_NOT_TO_SAY,
@@ -231,30 +231,8 @@ def _column_for(question: Question, subset: pd.DataFrame) -> pd.Series:
     return indexed["option_code"].map(lambda c: labels.get(c, c))
 
 
-# Spreadsheet programs treat cells starting with these as formulas (CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "|", "%", "\t", "\r")
-
-
-def escape_cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
-
 def export_frame(frame: pd.DataFrame, *, seed: int | None = None) -> pd.DataFrame:
     """Shuffled (row order must not reveal arrival order) and escaped against formula injection."""
     shuffled = frame.sample(frac=1.0, random_state=seed).reset_index(drop=True)
     shuffled = shuffled.astype("object").where(shuffled.notna(), None)
-    return shuffled.map(escape_cell)
-
-
-def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    # utf-8-sig so Excel opens accents and emoji correctly.
-    return frame.to_csv(index=False).encode("utf-8-sig")
-
-
-def to_xlsx_bytes(frame: pd.DataFrame) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name="Responses")
-    return buffer.getvalue()
+    return escape_frame(shuffled)

@@ -23,6 +23,7 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
+from engage import exports
 from engage.analysis.counts import counts_by_day_and_channel
 from engage.audit.services import AuditAction, record
 from engage.auth.access import roles
@@ -637,10 +638,10 @@ def export(survey_id: int, fmt: str) -> ResponseReturnValue:
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     name = f"survey-{survey.id}-responses-{stamp}.{fmt}"
     if fmt == "csv":
-        body, mimetype = responses.to_csv_bytes(frame), "text/csv; charset=utf-8"
+        body, mimetype = exports.frame_csv_bytes(frame), exports.CSV_MIMETYPE
     else:
-        body = responses.to_xlsx_bytes(frame)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body = exports.frame_xlsx_bytes(frame, sheet_name="Responses")
+        mimetype = exports.XLSX_MIMETYPE
     return FlaskResponse(
         body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )

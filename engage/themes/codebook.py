@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engage import exports
 from engage.analysis import codebook as cb
 from engage.errors import InvalidInput, NotFound
 from engage.themes.models import CodeAssignment, Codebook, CodeStatus, Theme
@@ -319,8 +320,13 @@ def import_codebook(session: Session, text: str) -> tuple[int, int]:
     return added, updated
 
 
-def export_csv(session: Session) -> str:
-    return cb.codebook_to_csv(as_codebook(list_themes(session)))
+def export_csv(session: Session) -> bytes:
+    """The codebook download, every cell escaped: officers type theme names and definitions.
+
+    Lines end in LF, as the codebook's always have.
+    """
+    rows = cb.codebook_rows(as_codebook(list_themes(session)))
+    return exports.csv_bytes(cb.CSV_COLUMNS, rows, lineterminator="\n")
 
 
 def export_qdc(session: Session) -> bytes:

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from engage import exports
 from engage.analysis import codebook as cb
 from engage.audit.services import AuditAction, record
 from engage.auth.access import roles
@@ -253,8 +254,8 @@ def _export(survey_id: int, kind: str) -> ResponseReturnValue:
     survey_services.get_survey(db, survey_id)
     begin_write(db)  # the audit event is written with the export
     if kind == "csv":
-        body = codebook_tasks.export_csv(db).encode("utf-8-sig")
-        mimetype, name = "text/csv; charset=utf-8", "codebook.csv"
+        body = codebook_tasks.export_csv(db)
+        mimetype, name = exports.CSV_MIMETYPE, "codebook.csv"
     else:
         body = codebook_tasks.export_qdc(db)
         mimetype, name = "application/xml", "codebook.qdc"
