@@ -91,7 +91,7 @@ class DatabaseInteger(IntegerConverter):
 def _register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseInteger
     from engage.assembly.views import bp as assembly_bp
-    from engage.audit.views import bp as audit_bp
+    from engage.auth.audit_log import bp as audit_bp
     from engage.auth.views import bp as auth_bp
     from engage.feedback.views import bp as feedback_bp
     from engage.priorities.views import bp as priorities_bp

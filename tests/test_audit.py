@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from engage.audit.models import AuditAction, AuditEvent
 from engage.audit.services import record
-from engage.audit.views import PAGE_SIZE
+from engage.auth.audit_log import PAGE_SIZE
 from engage.auth.models import User
 from engage.auth.roles import Role
 from engage.surveys import services

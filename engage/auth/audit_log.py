@@ -1,4 +1,10 @@
-"""Administrators read and export the audit log. Times are shown in UTC, and say so."""
+"""Administrators read and export the audit log. Times are shown in UTC, and say so.
+
+The log itself (``engage.audit``) sits below accounts: it records events for any
+actor and imports nothing from ``auth``, so ``auth`` can record logins with it.
+Reading the log is an administrator's page like the account pages, so it lives
+here, above both, and keeps its own ``audit`` blueprint and URLs.
+"""
 
 from __future__ import annotations
 
