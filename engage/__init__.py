@@ -55,6 +55,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.extensions["engage.limiter"] = limiter
     _init_login(app)
     _register_blueprints(app)
+    from engage.hooks import register_hooks
+
+    register_hooks(app)  # the submission pipeline's steps and the surveys pages' panels
     register_error_handlers(app)
     _register_headers(app)
     _register_template_helpers(app)

@@ -3,7 +3,7 @@
 The sample is what partnerships look at first, so it is built to look like a real
 consultation rather than uniform noise: each channel reaches different people (see
 ``plans``). Every response goes through the same validation and storage as a real
-one (``logic.prune_hidden``, ``logic.check_survey``, ``record_response``), so the
+one (``logic.prune_hidden``, ``logic.check_survey``, ``store_submission``), so the
 demo cannot hold answers the respondent flow would refuse. Answers are reproducible
 from the seed.
 """
@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 from engage.demo.datafiles import load
 from engage.demo.plans import OPENED_DAYS_AGO, Plan, Reach, pick
 from engage.demo.themes import BASE_THEMES, THEME_CODES, write_answer
-from engage.safeguarding.services import flag_disclosures
+from engage.hooks import submission_pipeline
 from engage.surveys import logic
 from engage.surveys.models import PREFER_NOT_TO_SAY, Kind, Mode, Question, Survey
-from engage.surveys.responses import record_response
+from engage.surveys.pipeline import store_submission
 
 _PEOPLE = load("people")
 RELIGION_BY_ETHNIC: dict[str, dict[str, float]] = _PEOPLE["religion_by_ethnic"]
@@ -55,7 +55,7 @@ def add_responses(
 ) -> int:
     """Store ``count`` responses through the plan's channels, between opening and ``today``.
 
-    Returns how many were stored. Possible disclosures are flagged as a real submission's are.
+    Returns how many were stored. Each goes through the submission pipeline, as a real one does.
     """
     channels = {c.name: c for c in survey.channels}
     names = [name for name in plan.reach if name in channels]
@@ -64,6 +64,7 @@ def add_responses(
     rng.shuffle(assignments)
     opened = survey.opens_on or today - timedelta(days=OPENED_DAYS_AGO)
     days = [opened + timedelta(days=n) for n in range((today - opened).days + 1)]
+    pipeline = submission_pipeline()  # the same steps as every real response
     stored = 0
     for name in assignments:
         reach = plan.reach[name]
@@ -77,11 +78,10 @@ def add_responses(
         weights = [reach.schedule.weight(day, opened) for day in days]
         on = rng.choices(days, weights=weights)[0]
         mode = Mode.PAPER if person.paper else Mode.ONLINE
-        saved = record_response(
-            session, survey, channels[name], checked.answers, on=on, nonce=None, mode=mode
+        saved = store_submission(
+            session, pipeline, survey, channels[name], checked.answers, on=on, nonce=None, mode=mode
         )
         if saved is not None:
-            flag_disclosures(session, survey.id, saved, checked.answers, on=on)
             stored += 1
     session.flush()
     return stored

@@ -13,23 +13,20 @@ import time
 from collections import OrderedDict
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from limits import parse as parse_limit
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
-from werkzeug.routing import BuildError
 
-from engage.analysis.safeguarding import Risk
 from engage.auth.access import public
 from engage.db import begin_write, get_session
 from engage.errors import InvalidInput, NotAccepting, NotFound
-from engage.feedback.services import previous_results
-from engage.safeguarding.services import flag_disclosures
 from engage.surveys import logic, services
 from engage.surveys.models import Section, Survey
-from engage.surveys.responses import record_response
+from engage.surveys.panels import SURVEY_PANELS, Panel, SurveyPanels
+from engage.surveys.pipeline import SUBMISSION_PIPELINE, SubmissionPipeline, store_submission
 from engage.surveys.services import ChannelRef
 
 bp = Blueprint("respond", __name__)
@@ -157,12 +154,14 @@ def _submit(
             if any(q.field_name in checked.errors for q in s.questions)
         )
         return _render_page(survey, channel, first_bad, raw, checked.errors, state), 422
+    session = get_session()
+    panels: SurveyPanels = current_app.extensions[SURVEY_PANELS]
     # Read while the request's read transaction is still open: asked after the commit,
     # it would start a second transaction and cost about a millisecond per submission.
-    last_time = _last_time(survey.id)
+    extras = panels.thanks_panels(session, survey.id)
     if _looks_like_a_bot(state["started"]):
         # Discarded silently: a bot learns nothing from the reply.
-        return _thanks(survey, channel, last_time)
+        return _thanks(survey, channel, extras)
     if not _within_rate_limit():
         notice = (
             "Lots of answers have come from your connection in the last minute. "
@@ -171,16 +170,17 @@ def _submit(
         last = logic.visible_sections(survey, raw)[-1]
         return _render_page(survey, channel, last, raw, {}, state, notice=notice), 429
 
-    session = get_session()
+    pipeline: SubmissionPipeline = current_app.extensions[SUBMISSION_PIPELINE]
     try:
         begin_write(session)
-        stored = record_response(
-            session, survey, channel, checked.answers, on=services.today(), nonce=state["nonce"]
-        )
-        risks = (
-            flag_disclosures(session, survey.id, stored, checked.answers, on=services.today())
-            if stored is not None
-            else frozenset()
+        outcome = store_submission(
+            session,
+            pipeline,
+            survey,
+            channel,
+            checked.answers,
+            on=services.today(),
+            nonce=state["nonce"],
         )
         session.commit()
     except OperationalError:
@@ -192,43 +192,14 @@ def _submit(
         )
         last = logic.visible_sections(survey, raw)[-1]
         return _render_page(survey, channel, last, raw, {}, state, notice=notice), 503
-    return _thanks(survey, channel, last_time, risks)
+    # A form already stored (a retry or double click) shows no step's panels again.
+    shown = outcome.panels if outcome is not None else ()
+    return _thanks(survey, channel, [*shown, *extras])
 
 
-def _thanks(
-    survey: Survey,
-    channel: ChannelRef,
-    last_time: dict[str, str] | None,
-    risks: frozenset[Risk] = frozenset(),
-) -> str:
-    # Stronger, specific signposting when an answer looked like a disclosure. The flag
-    # is stored on the answer; nothing about this person is, and the page says so.
-    return render_template(
-        "public/thanks.html",
-        survey=survey,
-        channel=channel,
-        strong_signposting=bool(risks),
-        risks={r.value for r in risks},
-        last_time=last_time,
-    )
-
-
-def _last_time(survey_id: int) -> dict[str, str] | None:
-    """What happened after the previous wave, if its public page is published (one query)."""
-    found = previous_results(get_session(), survey_id)
-    if found is None:
-        return None
-    code, count = found
-    try:
-        href = url_for("results.page", code=code)
-    except BuildError:  # the results blueprint defines the page; its path is fixed
-        href = f"/r/{code}"
-    if count == 0:
-        lead = "Last time, the partnership said what it heard"
-    else:
-        noun = "commitment" if count == 1 else "commitments"
-        lead = f"Last time, {count} {noun} came out of what people told us"
-    return {"href": href, "lead": lead}
+def _thanks(survey: Survey, channel: ChannelRef, panels: list[Panel]) -> str:
+    # The steps' panels first, then the providers' (both listed in engage/hooks.py).
+    return render_template("public/thanks.html", survey=survey, channel=channel, panels=panels)
 
 
 def _looks_like_a_bot(started: str) -> bool:

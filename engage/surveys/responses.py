@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -54,13 +55,16 @@ def record_response(
     session: Session,
     survey: Survey,
     channel: ChannelLike | None,
-    answers: dict[int, Parsed],
+    answers: Mapping[int, Parsed],
     *,
     on: date,
     nonce: str | None,
     mode: Mode = Mode.ONLINE,
 ) -> Stored | None:
     """Store one response and its answers. Returns None if this form was already stored.
+
+    Only ``engage.surveys.pipeline.store_submission`` calls this (a test holds every
+    other module to that), so no response is stored without the pipeline's steps.
 
     The receipt (nonce hash) is inserted first with ON CONFLICT DO NOTHING: a retry
     or double click inserts nothing and stores nothing else. The caller commits

@@ -9,6 +9,7 @@ from typing import Any
 import segno
 from flask import (
     Blueprint,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -32,8 +33,6 @@ from engage.choices import choices
 from engage.db import get_session
 from engage.errors import EngageError, InvalidInput
 from engage.population.areas import AREA_GROUPS, area_names
-from engage.reach.context import reach_alerts
-from engage.safeguarding.services import flag_disclosures, open_count
 from engage.surveys import logic, responses, retention, services
 from engage.surveys.forms import (
     ChannelForm,
@@ -45,6 +44,8 @@ from engage.surveys.forms import (
     SurveySettingsForm,
 )
 from engage.surveys.models import Kind, Mode, Question, Status, Survey
+from engage.surveys.panels import SURVEY_PANELS, SurveyPanels
+from engage.surveys.pipeline import SUBMISSION_PIPELINE, store_submission
 
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
 PAGE_SIZE = 50
@@ -121,9 +122,11 @@ def _overview_context(db: Any, survey: Survey) -> dict[str, Any]:
     table = counts_by_day_and_channel(counts[["date", "channel", "count"]])
     by_mode = counts.groupby("mode")["count"].sum().to_dict() if not counts.empty else {}
     names = area_names()
+    total = int(counts["count"].sum()) if not counts.empty else 0
+    panels: SurveyPanels = current_app.extensions[SURVEY_PANELS]
     return {
         "survey": survey,
-        "total": int(counts["count"].sum()) if not counts.empty else 0,
+        "total": total,
         "table": table,
         "by_mode": {Mode(k).label: int(v) for k, v in by_mode.items()},
         "areas": [(code, names.get(code, code)) for code in survey.area_codes],
@@ -132,8 +135,8 @@ def _overview_context(db: Any, survey: Survey) -> dict[str, Any]:
         if survey.status == Status.DRAFT.value
         else [],
         "locked": services.has_responses(db, survey.id),
-        "reach_alerts": reach_alerts(db, survey) if counts is not None and not counts.empty else [],
-        "safeguarding_count": open_count(db, survey.id),
+        # What the capabilities add, in the order engage/hooks.py lists them.
+        "panels": panels.overview_panels(db, survey, total),
     }
 
 
@@ -481,8 +484,6 @@ def update_channel(survey_id: int, channel_id: int) -> ResponseReturnValue:
 
 
 def _short_link(code: str) -> str:
-    from flask import current_app
-
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/") or request.host_url.rstrip("/")
     return f"{base}/s/{code}"
 
@@ -594,8 +595,9 @@ def key_in_response(survey_id: int) -> ResponseReturnValue:
         errors = checked.errors
         if not errors:
             channel = services.get_channel(survey, form.channel.data or 0)
-            stored = responses.record_response(
+            store_submission(
                 db,
+                current_app.extensions[SUBMISSION_PIPELINE],
                 survey,
                 channel,
                 checked.answers,
@@ -603,8 +605,6 @@ def key_in_response(survey_id: int) -> ResponseReturnValue:
                 nonce=None,
                 mode=Mode(form.mode.data),
             )
-            if stored is not None:
-                flag_disclosures(db, survey.id, stored, checked.answers, on=services.today())
             db.commit()
             note = (
                 f" {len(dropped)} answers to questions that did not apply were left out."

@@ -1,0 +1,50 @@
+"""Where each capability plugs into the rooms below it: the whole list, in order.
+
+Surveys stores responses and draws its pages without importing any capability.
+It defines slots (a pipeline of steps, lists of panel providers) and runs
+whatever is registered in them. This file is the only place that fills those
+slots, so a newcomer reads here everything that happens to a response and every
+panel added to a surveys page. A new step or panel goes here, next to its neighbours.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from engage.feedback import hooks as feedback
+from engage.reach import hooks as reach
+from engage.safeguarding import hooks as safeguarding
+from engage.surveys.panels import SURVEY_PANELS, SurveyPanels
+from engage.surveys.pipeline import SUBMISSION_PIPELINE, SubmissionPipeline
+
+
+def submission_pipeline() -> SubmissionPipeline:
+    """What happens to every stored response, in this order, in its transaction."""
+    return SubmissionPipeline(
+        (
+            # Free text that may disclose current risk is flagged for the safeguarding
+            # lead; the thank-you page then signposts help for the risks found.
+            ("safeguarding.flag_disclosures", safeguarding.flag_disclosures_step),
+        )
+    )
+
+
+def survey_panels() -> SurveyPanels:
+    """What the capabilities add to the thank-you page and the survey overview, in order."""
+    return SurveyPanels(
+        thanks=(
+            # A link to what happened after the previous wave, once its page is published.
+            ("feedback.last_time", feedback.last_time_panel),
+        ),
+        overview=(
+            # Groups answering below 0.8 of their share of the local population.
+            ("reach.alerts", reach.alerts_panel),
+            # How many flagged answers wait for the safeguarding lead (a count, nothing more).
+            ("safeguarding.waiting", safeguarding.waiting_panel),
+        ),
+    )
+
+
+def register_hooks(app: Flask) -> None:
+    app.extensions[SUBMISSION_PIPELINE] = submission_pipeline()
+    app.extensions[SURVEY_PANELS] = survey_panels()
