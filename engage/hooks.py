@@ -1,17 +1,20 @@
 """Where each capability plugs into the rooms below it: the whole list, in order.
 
-Surveys stores responses and draws its pages without importing any capability.
-It defines slots (a pipeline of steps, lists of panel providers) and runs
-whatever is registered in them. This file is the only place that fills those
-slots, so a newcomer reads here everything that happens to a response and every
-panel added to a surveys page. A new step or panel goes here, next to its neighbours.
+Surveys stores responses and draws its pages without importing any capability;
+assembly moderates member text without importing feedback. Each defines slots
+(a pipeline of steps, lists of panel providers, a lookup) and runs whatever is
+registered in them. This file is the only place that fills those slots, so a
+newcomer reads here everything that happens to a response and every panel added
+to a surveys page. A new step or panel goes here, next to its neighbours.
 """
 
 from __future__ import annotations
 
 from flask import Flask
 
+from engage.assembly.services import COMMITMENT_PLACE
 from engage.feedback import hooks as feedback
+from engage.feedback.services import commitment_place
 from engage.reach import hooks as reach
 from engage.safeguarding import hooks as safeguarding
 from engage.surveys.panels import SURVEY_PANELS, SurveyPanels
@@ -48,3 +51,5 @@ def survey_panels() -> SurveyPanels:
 def register_hooks(app: Flask) -> None:
     app.extensions[SUBMISSION_PIPELINE] = submission_pipeline()
     app.extensions[SURVEY_PANELS] = survey_panels()
+    # The Assembly's moderation queue names the commitment a member commented on.
+    app.extensions[COMMITMENT_PLACE] = commitment_place

@@ -663,6 +663,21 @@ def test_group_labels_match_the_findings_breakdowns(session) -> None:
         assert services.respondent_group_labels(session, survey, threshold=threshold) == expected
 
 
+def test_moderation_queue_names_the_commitment_a_comment_is_on(
+    client, make_user, login, make_survey, session
+) -> None:
+    from engage.assembly.members import submit_comment
+
+    survey = make_survey(title="Canal consultation")
+    item = add_commitment(session, survey, title="Lighting on the canal path")
+    submit_comment(session, "When will it be done?", names=[], today=today(), commitment_id=item.id)
+    session.commit()
+    login(make_user(Role.OFFICER))
+    html = client.get("/assembly/moderation").get_data(as_text=True)
+    assert "Canal consultation: commitment \u201cLighting on the canal path\u201d" in html
+    assert "When will it be done?" in html
+
+
 def test_officers_see_how_many_comments_wait_but_not_what_they_say(
     client, make_user, login, make_survey, session
 ) -> None:

@@ -9,7 +9,7 @@ vote, a rating, a statement or a comment.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -40,7 +40,6 @@ from engage.auth.models import User
 from engage.auth.roles import Role
 from engage.db import insert_or_skip, utcnow
 from engage.errors import Conflict, InvalidInput, NotFound
-from engage.feedback.models import Commitment
 from engage.population.areas import area_names
 from engage.quotes.models import Quote
 from engage.surveys.models import Survey, SurveyArea
@@ -540,7 +539,16 @@ class PendingItem:
     created_on: date
 
 
-def pending_items(session: Session) -> list[PendingItem]:
+# Names where a comment on a commitment was left, or None if the commitment has gone.
+# Commitments belong to feedback, which builds on this package, so the lookup is
+# registered at app start (engage/hooks.py, under this key) instead of imported.
+CommitmentPlace = Callable[[Session, int], str | None]
+COMMITMENT_PLACE = "engage.commitment_place"
+
+
+def pending_items(
+    session: Session, *, commitment_place: CommitmentPlace | None = None
+) -> list[PendingItem]:
     """Everything members wrote that waits for moderation, oldest first, redacted text only."""
     items: list[PendingItem] = []
     statements = session.execute(
@@ -571,7 +579,7 @@ def pending_items(session: Session) -> list[PendingItem]:
                 id=comment.id,
                 text=comment.text,
                 redactions=comment.redactions,
-                where=_comment_place(session, comment),
+                where=_comment_place(session, comment, commitment_place),
                 label="Comment",
                 created_on=comment.created_on,
             )
@@ -579,13 +587,13 @@ def pending_items(session: Session) -> list[PendingItem]:
     return sorted(items, key=lambda i: (i.created_on, i.kind, i.id))
 
 
-def _comment_place(session: Session, comment: Comment) -> str:
-    if comment.commitment_id is not None:
-        commitment = session.get(Commitment, comment.commitment_id)
-        if commitment is not None:
-            survey = session.get(Survey, commitment.survey_id)
-            prefix = f"{survey.title}: " if survey is not None else ""
-            return f"{prefix}commitment \u201c{commitment.title}\u201d"
+def _comment_place(
+    session: Session, comment: Comment, commitment_place: CommitmentPlace | None
+) -> str:
+    if comment.commitment_id is not None and commitment_place is not None:
+        place = commitment_place(session, comment.commitment_id)
+        if place is not None:
+            return place
     review = session.get(Review, comment.review_id) if comment.review_id is not None else None
     if review is None:
         return "Unknown"

@@ -185,7 +185,8 @@ def officer_results(survey_id: int, review_id: int) -> ResponseReturnValue:
 
 
 def _moderation_page(error: str = "", status: int = 200) -> ResponseReturnValue:
-    items = services.pending_items(get_session())
+    place = current_app.extensions.get(services.COMMITMENT_PLACE)
+    items = services.pending_items(get_session(), commitment_place=place)
     return render_template("assembly/moderation.html", items=items, error=error), status
 
 

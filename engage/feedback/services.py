@@ -93,6 +93,16 @@ def status_counts(session: Session, survey_ids: Sequence[int] | None = None) -> 
     return {s.value: found.get(s.value, 0) for s in CommitmentStatus}
 
 
+def commitment_place(session: Session, commitment_id: int) -> str | None:
+    """Where a member's comment on a commitment was left, for the moderation queue."""
+    commitment = session.get(Commitment, commitment_id)
+    if commitment is None:
+        return None
+    survey = session.get(Survey, commitment.survey_id)
+    prefix = f"{survey.title}: " if survey is not None else ""
+    return f"{prefix}commitment \u201c{commitment.title}\u201d"
+
+
 def approved_comments(session: Session, commitment_ids: Sequence[int]) -> dict[int, list[Comment]]:
     """Approved Assembly comments per commitment, oldest first. Pending ones are never shown."""
     result: dict[int, list[Comment]] = {cid: [] for cid in commitment_ids}
