@@ -43,8 +43,11 @@ class Stored:
 
 
 class ChannelLike(Protocol):
-    id: int
-    cap: int | None
+    # Read-only, so the frozen ChannelRef the respondent flow carries satisfies it.
+    @property
+    def id(self) -> int: ...
+    @property
+    def cap(self) -> int | None: ...
 
 
 _INSERT_RESPONSE = insert(Response.__table__)
