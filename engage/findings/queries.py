@@ -57,11 +57,13 @@ def channel_mode_counts(session: Session, survey_id: int) -> pd.DataFrame:
         .where(Response.survey_id == survey_id)
         .group_by(Response.channel_id, Response.mode)
     ).all()
-    names: dict[int | None, str] = dict(
-        session.execute(
+    # Rows unpack as typed tuples (Result.tuples() is deprecated in SQLAlchemy 2.1).
+    names: dict[int | None, str] = {
+        channel_id: name
+        for channel_id, name in session.execute(
             select(Channel.id, Channel.name).where(Channel.survey_id == survey_id)
-        ).tuples()
-    )
+        )
+    }
     return pd.DataFrame(
         [(names.get(channel, "(deleted channel)"), mode, int(n)) for channel, mode, n in rows],
         columns=["channel", "mode", "n"],
