@@ -117,6 +117,8 @@ class Survey(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
     introduction: Mapped[str] = mapped_column(Text, default="")
+    # Shown on the thank-you page above Engage's own words; may be empty.
+    thank_you: Mapped[str] = mapped_column(Text, default="", server_default="")
     audience: Mapped[str] = mapped_column(String(20), default=Audience.YOUNG_PEOPLE.value)
     age_min: Mapped[int | None] = mapped_column(Integer)
     age_max: Mapped[int | None] = mapped_column(Integer)
@@ -341,6 +343,8 @@ class Channel(Base):
     code: Mapped[str] = mapped_column(String(16), unique=True)
     cap: Mapped[int | None] = mapped_column(Integer)
     closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Shown on the start page for people arriving through this link; may be empty.
+    welcome: Mapped[str] = mapped_column(Text, default="", server_default="")
     # The language this link opens in (a Polish community group's link opens in Polish);
     # None: the browser's preference among the survey's languages.
     language: Mapped[str | None] = mapped_column(String(16))

@@ -1,5 +1,6 @@
 """Languages: the languages a survey is offered in, its own words per language, the
-language of each response and a channel's default, and translations of written answers
+language of each response and a channel's default, translations of written answers,
+and the two texts a survey's content lacked: a thank-you message and a channel welcome
 
 Revision ID: 0009
 Revises: 0008
@@ -79,6 +80,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("answer_id", name=op.f("pk_answer_translation")),
     )
     op.add_column("channel", sa.Column("language", sa.String(length=16), nullable=True))
+    op.add_column("channel", sa.Column("welcome", sa.Text(), server_default="", nullable=False))
+    op.add_column("survey", sa.Column("thank_you", sa.Text(), server_default="", nullable=False))
     op.add_column(
         "response",
         sa.Column("language", sa.String(length=16), server_default="en", nullable=False),
@@ -87,6 +90,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_column("response", "language")
+    op.drop_column("survey", "thank_you")
+    op.drop_column("channel", "welcome")
     op.drop_column("channel", "language")
     op.drop_table("answer_translation")
     op.drop_index(op.f("ix_content_translation_survey_id"), table_name="content_translation")
