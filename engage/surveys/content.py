@@ -67,5 +67,5 @@ def load_texts(session: Session, survey: Survey, language: str) -> Texts:
         select(ContentTranslation.key, ContentTranslation.text).where(
             ContentTranslation.survey_id == survey.id, ContentTranslation.language == language
         )
-    ).tuples()
-    return Texts(language=language, translated=dict(rows.all()))
+    )
+    return Texts(language=language, translated={key: text for key, text in rows})
