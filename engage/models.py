@@ -21,7 +21,9 @@ from engage.quotes.models import Quote
 from engage.safeguarding.models import SafeguardingFlag, SafeguardingNote
 from engage.surveys.models import (
     Answer,
+    AnswerTranslation,
     Channel,
+    ContentTranslation,
     Option,
     Question,
     Response,
@@ -29,6 +31,7 @@ from engage.surveys.models import (
     SubmissionReceipt,
     Survey,
     SurveyArea,
+    SurveyLanguage,
 )
 from engage.themes.models import (
     BlindSample,
@@ -42,6 +45,7 @@ from engage.themes.models import (
 
 __all__ = [
     "Answer",
+    "AnswerTranslation",
     "AssemblyProfile",
     "AuditEvent",
     "Base",
@@ -53,6 +57,7 @@ __all__ = [
     "Comment",
     "Commitment",
     "CommitmentUpdate",
+    "ContentTranslation",
     "FeedbackPage",
     "LoginFailure",
     "Option",
@@ -74,6 +79,7 @@ __all__ = [
     "SuggestionState",
     "Survey",
     "SurveyArea",
+    "SurveyLanguage",
     "SurveyWave",
     "Theme",
     "ThemeRating",

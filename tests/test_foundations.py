@@ -64,7 +64,7 @@ def test_migrations_match_models(database_url: str) -> None:
         version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
     engine.dispose()
     assert diff == []
-    assert version == head_revision() == "0008"
+    assert version == head_revision() == "0009"
 
 
 def test_empty_sqlite_upgrades_to_head(tmp_path: Path) -> None:

@@ -201,7 +201,8 @@ def test_double_submit_stores_exactly_one_response(client, make_survey, session)
 
 def test_response_row_holds_nothing_identifying(client, make_survey, session) -> None:
     columns = {c["name"] for c in inspect(session.get_bind()).get_columns("response")}
-    assert columns == {"id", "survey_id", "channel_id", "mode", "submitted_on"}
+    # language: the coarse language the survey was answered in (issue 11), never finer.
+    assert columns == {"id", "survey_id", "channel_id", "mode", "submitted_on", "language"}
     answer_columns = {c["name"] for c in inspect(session.get_bind()).get_columns("answer")}
     assert answer_columns == {
         "id",

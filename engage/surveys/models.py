@@ -98,6 +98,8 @@ class Mode(StrEnum):
 
 
 PREFER_NOT_TO_SAY = "prefer_not_to_say"
+# The language officers write a survey in unless they choose another (engage.i18n codes).
+SOURCE_LANGUAGE = "en"
 
 
 def _in(column: str, enum: type[StrEnum]) -> str:
@@ -115,6 +117,8 @@ class Survey(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
     introduction: Mapped[str] = mapped_column(Text, default="")
+    # Shown on the thank-you page above Engage's own words; may be empty.
+    thank_you: Mapped[str] = mapped_column(Text, default="", server_default="")
     audience: Mapped[str] = mapped_column(String(20), default=Audience.YOUNG_PEOPLE.value)
     age_min: Mapped[int | None] = mapped_column(Integer)
     age_max: Mapped[int | None] = mapped_column(Integer)
@@ -146,6 +150,14 @@ class Survey(Base):
     channels: Mapped[list[Channel]] = relationship(
         back_populates="survey", cascade="all, delete-orphan", order_by="Channel.id"
     )
+    # The languages the survey is offered in, the first being its source language
+    # (the one officers write in, and the fallback for an unknown or missing choice).
+    languages: Mapped[list[SurveyLanguage]] = relationship(
+        back_populates="survey", cascade="all, delete-orphan", order_by="SurveyLanguage.position"
+    )
+    translations: Mapped[list[ContentTranslation]] = relationship(
+        back_populates="survey", cascade="all, delete-orphan"
+    )
 
     @property
     def area_codes(self) -> list[str]:
@@ -158,6 +170,46 @@ class Survey(Base):
     @property
     def questions(self) -> list[Question]:
         return [q for s in self.sections for q in s.questions]
+
+
+class SurveyLanguage(Base):
+    """A language a survey is offered in (a code from ``engage.i18n``), in display order."""
+
+    __tablename__ = "survey_language"
+
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("survey.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    survey: Mapped[Survey] = relationship(back_populates="languages")
+
+
+class ContentTranslation(Base):
+    """One of a survey's own strings (title, question text, option label...) in one language.
+
+    ``key`` is the string's stable id within the survey (see ``engage.surveys.content``).
+    ``source_hash`` is a hash of the source-language text it was translated from, so a
+    translation whose source has since changed shows as out of date.
+    """
+
+    __tablename__ = "content_translation"
+    __table_args__ = (
+        UniqueConstraint("survey_id", "key", "language", name="uq_content_translation"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(120))
+    language: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    source_hash: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    survey: Mapped[Survey] = relationship(back_populates="translations")
 
 
 class SurveyArea(Base):
@@ -291,6 +343,11 @@ class Channel(Base):
     code: Mapped[str] = mapped_column(String(16), unique=True)
     cap: Mapped[int | None] = mapped_column(Integer)
     closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Shown on the start page for people arriving through this link; may be empty.
+    welcome: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The language this link opens in (a Polish community group's link opens in Polish);
+    # None: the browser's preference among the survey's languages.
+    language: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     survey: Mapped[Survey] = relationship(back_populates="channels")
@@ -314,6 +371,11 @@ class Response(Base):
     )
     mode: Mapped[str] = mapped_column(String(12), default=Mode.ONLINE.value)
     submitted_on: Mapped[date] = mapped_column(Date)
+    # The language the survey was answered in: coarse, and like every other count shown
+    # only through small-number suppression.
+    language: Mapped[str] = mapped_column(
+        String(16), default=SOURCE_LANGUAGE, server_default=SOURCE_LANGUAGE
+    )
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan"
@@ -358,6 +420,26 @@ class Answer(Base):
     number_value: Mapped[float | None] = mapped_column(Float)
 
     response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class AnswerTranslation(Base):
+    """An officer's or analyst's translation of a written answer, kept beside the original.
+
+    The original answer is never replaced; coding, discovery and triage read this text
+    where it exists. ``language`` is the language the answer was written in.
+    """
+
+    __tablename__ = "answer_translation"
+
+    answer_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("answer.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    translated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class SubmissionReceipt(Base):

@@ -22,6 +22,7 @@ from engage.errors import Conflict, InvalidInput, NotFound, SurveyLocked
 from engage.population.areas import UnknownArea, area_names, parse_area_codes
 from engage.surveys.models import (
     PREFER_NOT_TO_SAY,
+    SOURCE_LANGUAGE,
     Audience,
     Channel,
     Kind,
@@ -33,6 +34,7 @@ from engage.surveys.models import (
     Status,
     Survey,
     SurveyArea,
+    SurveyLanguage,
 )
 
 STARTERS = {
@@ -172,7 +174,11 @@ def apply_settings(survey: Survey, settings: SurveySettings) -> None:
 def create_survey(
     session: Session, settings: SurveySettings, *, created_by_id: int | None, starter: str = ""
 ) -> Survey:
-    survey = Survey(created_by_id=created_by_id, status=Status.DRAFT.value)
+    survey = Survey(
+        created_by_id=created_by_id,
+        status=Status.DRAFT.value,
+        languages=[SurveyLanguage(code=SOURCE_LANGUAGE, position=0)],
+    )
     apply_settings(survey, settings)
     session.add(survey)
     session.flush()
@@ -643,6 +649,9 @@ def copy_survey(session: Session, survey: Survey, *, created_by_id: int | None) 
         created_by_id=created_by_id,
         copied_from_id=survey.id,
         areas=[SurveyArea(area_code=code) for code in survey.area_codes],
+        languages=[
+            SurveyLanguage(code=lang.code, position=lang.position) for lang in survey.languages
+        ],
     )
     session.add(copy)
     session.flush()
