@@ -23,7 +23,17 @@ LAYERS: list[tuple[str, list[str]]] = [
     # Mechanics every room uses; they import nothing of Engage.
     (
         "core",
-        ["config", "db", "errors", "extensions", "choices", "exports", "charts", "migrate"],
+        [
+            "config",
+            "db",
+            "errors",
+            "extensions",
+            "choices",
+            "i18n",
+            "exports",
+            "charts",
+            "migrate",
+        ],
     ),
     # Census baselines, pure analysis, the audit log, accounts, and surveys (which
     # stores responses and defines the slots capabilities plug into). The audit log
