@@ -28,10 +28,11 @@ run: $(RUN_STAMP)
 	@echo "Serving Engage on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
 	ENGAGE_BIND=$(HOST):$(PORT) ENGAGE_WORKERS=$${ENGAGE_WORKERS:-3} $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-## test: set up and run lint and the whole test suite (SQLite; PostgreSQL when ENGAGE_TEST_DATABASE_URL is set)
+## test: set up and run lint, the type checker and the whole test suite (SQLite; PostgreSQL when ENGAGE_TEST_DATABASE_URL is set)
 test: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint: $(TEST_STAMP)

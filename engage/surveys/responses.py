@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from engage.db import insert_or_skip
+from engage.db import Base, insert_or_skip
 from engage.errors import NotAccepting, NotFound
 from engage.exports import escape_frame
 from engage.surveys.logic import Parsed
@@ -50,8 +50,9 @@ class ChannelLike(Protocol):
     def cap(self) -> int | None: ...
 
 
-_INSERT_RESPONSE = insert(Response.__table__)
-_INSERT_ANSWER = insert(Answer.__table__)
+# Core inserts on the tables (the mapped classes' __table__ is typed as any FromClause).
+_INSERT_RESPONSE = insert(Base.metadata.tables[Response.__tablename__])
+_INSERT_ANSWER = insert(Base.metadata.tables[Answer.__tablename__])
 
 
 def record_response(
@@ -94,14 +95,16 @@ def record_response(
             "submitted_on": on,
         },
     )
-    rows = [
-        {"id": uuid.uuid4(), "response_id": response_id, "question_id": qid, **values}
-        for qid, parsed in answers.items()
-        for values in _answer_values(parsed)
-    ]
+    rows: list[dict[str, object]] = []
+    text_ids: dict[int, uuid.UUID] = {}
+    for qid, parsed in answers.items():
+        for values in _answer_values(parsed):
+            answer_id = uuid.uuid4()
+            rows.append({"id": answer_id, "response_id": response_id, "question_id": qid, **values})
+            if values["text_value"] is not None:
+                text_ids[qid] = answer_id
     if rows:
         session.execute(_INSERT_ANSWER, rows)
-    text_ids = {row["question_id"]: row["id"] for row in rows if row["text_value"] is not None}
     return Stored(response_id=response_id, text_answer_ids=text_ids)
 
 

@@ -516,7 +516,8 @@ def _refuse_if_referenced(survey: Survey, ids: set[int]) -> None:
 def _check_order(survey: Survey, position_by_section: dict[int, int]) -> None:
     section_of = {q.id: q.section_id for q in survey.questions}
     for section in survey.sections:
-        for item in [section, *section.questions]:
+        items: list[Section | Question] = [section, *section.questions]
+        for item in items:
             ref = item.condition_question_id
             if (
                 ref is not None

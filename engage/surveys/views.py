@@ -128,7 +128,7 @@ def _overview_context(db: Any, survey: Survey) -> dict[str, Any]:
         "survey": survey,
         "total": total,
         "table": table,
-        "by_mode": {Mode(k).label: int(v) for k, v in by_mode.items()},
+        "by_mode": {Mode(str(k)).label: int(v) for k, v in by_mode.items()},
         "areas": [(code, names.get(code, code)) for code in survey.area_codes],
         "channel_counts": services.channel_counts(db, survey.id),
         "problems": services.publish_problems(survey)
