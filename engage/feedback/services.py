@@ -28,7 +28,8 @@ from engage.feedback.models import (
     SurveyWave,
 )
 from engage.population import census
-from engage.population.mapping import broad_ethnic_groups, to_census
+from engage.population.categories import broad_ethnic_groups
+from engage.population.mapping import to_census
 from engage.surveys.models import Answer, Question, Status, Survey
 from engage.themes.answers import NOT_KNOWN, PREFER_NOT
 from engage.themes.codebook import codebook_exists, list_themes

@@ -28,7 +28,8 @@ from engage.analysis.targets import wilson_interval
 from engage.findings import queries
 from engage.findings.reach import mask_one, survey_baselines
 from engage.population import census
-from engage.population.mapping import UnknownLabels, broad_ethnic_groups, to_census
+from engage.population.categories import broad_ethnic_groups
+from engage.population.mapping import UnknownLabels, to_census
 from engage.surveys.models import PREFER_NOT_TO_SAY, Question, Survey
 
 NOT_KNOWN = "Not known"

@@ -11,6 +11,9 @@ files allow, and every baseline says in plain words which population it is
 (``source``) and where it falls short (``warning``). The files and their
 geography caveats are described in ``data/README.md``.
 
+How census cells group into a baseline's categories and age bands is
+``categories``; a baseline from an officer's own figures is ``imported``.
+
 Source: Office for National Statistics licensed under the Open Government Licence v.3.0
 """
 
@@ -28,6 +31,24 @@ import pandas as pd
 
 from engage.population import mapping
 from engage.population.areas import ATTRIBUTION, UnknownArea, area_names
+from engage.population.categories import (
+    MAX_AGE,
+    age_bands,
+    age_span,
+    ages_text,
+    as_counts,
+    band_label,
+    broad_ethnic_groups,
+    category_order,
+    is_all_ages,
+    is_broad_ethnic,
+    join_words,
+    not_answered_share,
+    not_answered_text,
+    parse_band,
+    pool_counts,
+    sum_into_bands,
+)
 
 __all__ = [
     "ATTRIBUTION",
@@ -36,9 +57,8 @@ __all__ = [
     "MissingBaseline",
     "PopulationFileError",
     "UnknownAreas",
-    "age_bands",
-    "band_label",
     "baseline_from_frame",
+    "census_labels",
     "collapse_ethnic_groups",
     "load_baseline",
     "load_baselines",
@@ -55,10 +75,6 @@ DIMENSIONS: tuple[str, ...] = (
     "main_language",
 )
 
-MAX_AGE = mapping.MAX_AGE
-# Where census 5-year (then 10-year) age bands start: survey bands nest in
-# these, so "under 25" and "16-24" can both be rebuilt from them.
-AGE_CUTS: tuple[int, ...] = (10, 15, 20, 25, 30, 35, 45, 55, 65, 75)
 YOUTH_ETHNICITY_AGES = (10, 17)  # the only ages with ethnicity by age in the files
 YOUTH_MAX_AGE = 25  # surveys up to this age compare ethnicity with ages 10-17
 RELIGION_SPLIT_AGE = 16  # religion by age is published for 0-15 and 16+ only
@@ -131,35 +147,6 @@ class PopulationFileError(ValueError):
         super().__init__("; ".join(problems[:20]) + (" ..." if len(problems) > 20 else ""))
 
 
-# ---------------------------------------------------------------- age bands
-
-
-def age_bands(age_min: int | None, age_max: int | None) -> list[tuple[int, int]]:
-    """Bands that nest in the census age bands, clipped to the survey's ages.
-
-    A band of a single year at either end is merged into its neighbour when at
-    least two bands remain (11-25 gives 11-14, 15-19, 20-25, not a band of
-    25-year-olds alone). No ages gives 0-9, 10-14, ... 65-74, 75-120.
-    """
-    low, high = _age_range(age_min, age_max)
-    edges = [0, *AGE_CUTS, MAX_AGE + 1]
-    bands = [
-        (max(start, low), min(stop - 1, high))
-        for start, stop in itertools.pairwise(edges)
-        if start <= high and stop - 1 >= low
-    ]
-    if len(bands) > 2 and bands[-1][0] == bands[-1][1]:
-        bands[-2:] = [(bands[-2][0], bands[-1][1])]
-    if len(bands) > 2 and bands[0][0] == bands[0][1]:
-        bands[:2] = [(bands[0][0], bands[1][1])]
-    return bands
-
-
-def band_label(low: int, high: int) -> str:
-    """ "11-14", "16" for one year, "75+" for a band open at the top (census 90+)."""
-    return mapping.band_text(low, high)
-
-
 # ---------------------------------------------------------------- census baselines
 
 
@@ -176,7 +163,7 @@ def load_baseline(
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}; expected one of {DIMENSIONS}")
     codes = resolve_areas(areas)
-    low, high = _age_range(age_min, age_max)
+    low, high = age_span(age_min, age_max)
     return _LOADERS[dimension](codes, low, high)
 
 
@@ -185,7 +172,7 @@ def load_baselines(
 ) -> dict[str, Baseline]:
     """Every dimension's baseline (``load_baseline``), in ``DIMENSIONS`` order."""
     codes = resolve_areas(areas)
-    low, high = _age_range(age_min, age_max)
+    low, high = age_span(age_min, age_max)
     baselines: dict[str, Baseline] = {}
     for dimension in DIMENSIONS:
         try:
@@ -202,17 +189,17 @@ def collapse_ethnic_groups(baseline: Baseline) -> Baseline:
     """
     if baseline.dimension != "ethnic_group":
         raise ValueError(f"not an ethnic group baseline: {baseline.dimension!r}")
-    if mapping.is_broad_ethnic(baseline.counts.index):
+    if is_broad_ethnic(baseline.counts.index):
         return baseline
-    broad_of = mapping.broad_ethnic_groups()
+    broad_of = broad_ethnic_groups()
     unknown = [label for label in baseline.counts.index if label not in broad_of]
     if unknown:
         raise ValueError(f"not census ethnic groups: {unknown!r}")
     counts = baseline.counts.groupby(baseline.counts.index.map(broad_of), sort=False).sum()
-    order = [g for g in mapping.category_order("ethnic_group") if g in counts.index]
+    order = [g for g in category_order("ethnic_group") if g in counts.index]
     return Baseline(
         dimension=baseline.dimension,
-        counts=_named(counts.reindex(order)),
+        counts=as_counts(counts.reindex(order)),
         source=f"{baseline.source}, as 5 broad groups",
         exact_ages=baseline.exact_ages,
         warning=baseline.warning,
@@ -221,11 +208,11 @@ def collapse_ethnic_groups(baseline: Baseline) -> Baseline:
 
 def _load_age(codes: list[str], low: int, high: int) -> Baseline:
     years = _in_ages(_single_years("age", codes), low, high)
-    counts = _sum_into_bands(years, age_bands(low, high))
+    counts = sum_into_bands(years, age_bands(low, high))
     return Baseline(
         dimension="age",
         counts=counts,
-        source=f"{_CENSUS}, {_ages_text(low, high)} (single year of age)",
+        source=f"{_CENSUS}, {ages_text(low, high)} (single year of age)",
         exact_ages=_whole_years(low, high),
         warning=None,
     )
@@ -235,15 +222,15 @@ def _load_sex(codes: list[str], low: int, high: int) -> Baseline:
     rows = _in_ages(_single_years("sex", codes), low, high)
     return Baseline(
         dimension="sex",
-        counts=_pool(rows, "sex"),
-        source=f"{_CENSUS}, {_ages_text(low, high)} (sex by single year of age)",
+        counts=pool_counts(rows, "sex"),
+        source=f"{_CENSUS}, {ages_text(low, high)} (sex by single year of age)",
         exact_ages=_whole_years(low, high),
         warning=None,
     )
 
 
 def _load_ethnic_group(codes: list[str], low: int, high: int) -> Baseline:
-    ages = _ages_text(low, high)
+    ages = ages_text(low, high)
     youth_low, youth_high = YOUTH_ETHNICITY_AGES
     if high <= YOUTH_MAX_AGE and low <= youth_high and high >= youth_low:
         usable, missing = _by_age_codes(codes, "ethnic_group_broad")
@@ -258,7 +245,7 @@ def _load_ethnic_group(codes: list[str], low: int, high: int) -> Baseline:
                 )
             return Baseline(
                 dimension="ethnic_group",
-                counts=_pool(rows, "ethnic_group"),
+                counts=pool_counts(rows, "ethnic_group"),
                 source=f"{_CENSUS}, ages 10-17 (broad ethnic groups)",
                 exact_ages=exact,
                 warning=warning,
@@ -267,7 +254,7 @@ def _load_ethnic_group(codes: list[str], low: int, high: int) -> Baseline:
             f"No census ethnicity by age for {_missing_text(missing)}: compared with all ages, "
             "where ethnic minority groups are usually a smaller share than among young people."
         )
-    elif _all_ages(low, high):
+    elif is_all_ages(low, high):
         warning = None
     else:
         warning = (
@@ -276,22 +263,22 @@ def _load_ethnic_group(codes: list[str], low: int, high: int) -> Baseline:
         )
     return Baseline(
         dimension="ethnic_group",
-        counts=_pool(_all_ages_rows("ethnic_group", codes), "ethnic_group"),
+        counts=pool_counts(_all_ages_rows("ethnic_group", codes), "ethnic_group"),
         source=f"{_CENSUS}, all ages (19 ethnic groups)",
-        exact_ages=_all_ages(low, high),
+        exact_ages=is_all_ages(low, high),
         warning=warning,
     )
 
 
 def _load_religion(codes: list[str], low: int, high: int) -> Baseline:
-    ages = _ages_text(low, high)
+    ages = ages_text(low, high)
     not_answered = "'Not answered' left out"
-    if _all_ages(low, high):
+    if is_all_ages(low, high):
         rows = _all_ages_rows("religion", codes)
         return Baseline(
             dimension="religion",
-            counts=_pool(rows, "religion"),
-            source=f"{_CENSUS}, all ages (religion; {_not_answered_text(rows)})",
+            counts=pool_counts(rows, "religion"),
+            source=f"{_CENSUS}, all ages (religion; {not_answered_text(rows)})",
             exact_ages=True,
             warning=None,
         )
@@ -300,8 +287,8 @@ def _load_religion(codes: list[str], low: int, high: int) -> Baseline:
         rows = _all_ages_rows("religion", codes)
         return Baseline(
             dimension="religion",
-            counts=_pool(rows, "religion"),
-            source=f"{_CENSUS}, all ages (religion; {_not_answered_text(rows)})",
+            counts=pool_counts(rows, "religion"),
+            source=f"{_CENSUS}, all ages (religion; {not_answered_text(rows)})",
             exact_ages=False,
             warning=f"No census religion by age for {_missing_text(missing)}: "
             "compared with all ages.",
@@ -311,19 +298,19 @@ def _load_religion(codes: list[str], low: int, high: int) -> Baseline:
     adults = rows[rows["age_band"] == "16+"]
     if high < RELIGION_SPLIT_AGE or low >= RELIGION_SPLIT_AGE:
         band, used = ("0-15", young) if high < RELIGION_SPLIT_AGE else ("16+", adults)
-        band_low, band_high = mapping.parse_band(band)
+        band_low, band_high = parse_band(band)
         exact = (low, high) == (band_low, band_high)
         warning = None
         if not exact:
             warning = (
                 "Census religion by age is only split into ages 0-15 and 16 and over here: "
-                f"the survey's {ages} are compared with {_ages_text(band_low, band_high)}."
+                f"the survey's {ages} are compared with {ages_text(band_low, band_high)}."
             )
         return Baseline(
             dimension="religion",
-            counts=_pool(used, "religion"),
-            source=f"{_CENSUS}, {_ages_text(band_low, band_high)} "
-            f"(religion by age; {_not_answered_text(used)})",
+            counts=pool_counts(used, "religion"),
+            source=f"{_CENSUS}, {ages_text(band_low, band_high)} "
+            f"(religion by age; {not_answered_text(used)})",
             exact_ages=exact,
             warning=warning,
         )
@@ -332,16 +319,16 @@ def _load_religion(codes: list[str], low: int, high: int) -> Baseline:
     people = _single_years("sex", codes)
     below = float(_in_ages(people, low, RELIGION_SPLIT_AGE - 1)["count"].sum())
     above = float(_in_ages(people, RELIGION_SPLIT_AGE, high)["count"].sum())
-    young_counts, adult_counts = _pool(young, "religion"), _pool(adults, "religion")
+    young_counts, adult_counts = pool_counts(young, "religion"), pool_counts(adults, "religion")
     counts = young_counts / young_counts.sum() * below + adult_counts / adult_counts.sum() * above
-    refused = (_not_answered_share(young) * below + _not_answered_share(adults) * above) / (
+    refused = (not_answered_share(young) * below + not_answered_share(adults) * above) / (
         below + above
     )
-    lower_ages = _ages_text(low, RELIGION_SPLIT_AGE - 1)
-    upper_ages = _ages_text(RELIGION_SPLIT_AGE, high)
+    lower_ages = ages_text(low, RELIGION_SPLIT_AGE - 1)
+    upper_ages = ages_text(RELIGION_SPLIT_AGE, high)
     return Baseline(
         dimension="religion",
-        counts=_named(counts.astype("float64")),
+        counts=as_counts(counts.astype("float64")),
         source=f"{_CENSUS}, {ages}: estimate from religion at ages 0-15 and 16 and over, "
         f"weighted by the population at {lower_ages} and {upper_ages} "
         f"({not_answered}, {refused:.1%})",
@@ -358,9 +345,9 @@ def _load_religion(codes: list[str], low: int, high: int) -> Baseline:
 def _load_disability(codes: list[str], low: int, high: int) -> Baseline:
     return Baseline(
         dimension="disability",
-        counts=_pool(_all_ages_rows("disability", codes), "disability"),
+        counts=pool_counts(_all_ages_rows("disability", codes), "disability"),
         source=f"{_CENSUS}, all ages (disability under the Equality Act)",
-        exact_ages=_all_ages(low, high),
+        exact_ages=is_all_ages(low, high),
         warning=(
             "No age breakdown for disability in the census figures here: compared with all "
             "ages (Engage surveys ask about disability only from age 16)."
@@ -372,7 +359,7 @@ def _load_main_language(codes: list[str], low: int, high: int) -> Baseline:
     exact = low <= MAIN_LANGUAGE_MIN_AGE and high >= MAX_AGE
     return Baseline(
         dimension="main_language",
-        counts=_pool(_all_ages_rows("main_language", codes), "main_language"),
+        counts=pool_counts(_all_ages_rows("main_language", codes), "main_language"),
         source=f"{_CENSUS}, ages 3 and over (main language)",
         exact_ages=exact,
         warning=None
@@ -494,7 +481,7 @@ def _row_key(
     elif dimension in DIMENSIONS:
         category = mapping.census_category(dimension, raw_category)
         if category is not None and given_dimension == "ethnic_group_broad":
-            category = mapping.broad_ethnic_groups().get(category, category)
+            category = broad_ethnic_groups().get(category, category)
         if category is None:
             first = listed_at.setdefault(dimension, row)
             problems.append(
@@ -539,7 +526,7 @@ def baseline_from_frame(
     problems = _column_problems(frame)
     if problems:
         raise PopulationFileError(problems)
-    low, high = _age_range(age_min, age_max)
+    low, high = age_span(age_min, age_max)
     data = frame.set_axis([_column_name(c) for c in frame.columns], axis="columns")
     area_codes = pd.Series(_text_column(data["area_code"]), index=data.index).str.upper()
     dimensions = pd.Series(_text_column(data["dimension"]), index=data.index).str.lower()
@@ -558,16 +545,16 @@ def baseline_from_frame(
     if dimension == "age":
         return _frame_ages(rows, low, high, source)
 
-    ages = _ages_text(low, high)
+    ages = ages_text(low, high)
     banded = rows[rows["age_band"].notna()]
     overall = rows[rows["age_band"].isna()]
-    spans = {label: mapping.parse_band(label) for label in banded["age_band"].unique()}
+    spans = {label: parse_band(label) for label in banded["age_band"].unique()}
     overlapping = [label for label, span in spans.items() if _overlaps(span, (low, high))]
     warning: str | None = None
-    if _all_ages(low, high) and not overall.empty:
+    if is_all_ages(low, high) and not overall.empty:
         used, exact, covered = overall, True, ages
     elif overlapping:
-        if _all_ages(low, high):
+        if is_all_ages(low, high):
             overlapping = list(spans)
         used = banded[banded["age_band"].isin(overlapping)]
         cover = _cover([spans[label] for label in overlapping])
@@ -586,8 +573,8 @@ def baseline_from_frame(
     else:
         raise MissingBaseline(dimension, codes)
     _require_areas(used, codes, dimension)
-    counts = _pool(used, dimension)
-    detail = f" ({_not_answered_text(used)})" if dimension == "religion" else ""
+    counts = pool_counts(used, dimension)
+    detail = f" ({not_answered_text(used)})" if dimension == "religion" else ""
     return Baseline(
         dimension=dimension,
         counts=counts,
@@ -598,9 +585,9 @@ def baseline_from_frame(
 
 
 def _frame_ages(rows: pd.DataFrame, low: int, high: int, source: str) -> Baseline:
-    spans = rows["category"].map(mapping.parse_band)
+    spans = rows["category"].map(parse_band)
     inside = rows[[_overlaps(span, (low, high)) for span in spans]]
-    inside_spans = [mapping.parse_band(c) for c in inside["category"]]
+    inside_spans = [parse_band(c) for c in inside["category"]]
     if inside.empty:
         raise MissingBaseline("age", sorted(set(rows["area_code"])))
     bands = age_bands(low, high)
@@ -618,7 +605,7 @@ def _frame_ages(rows: pd.DataFrame, low: int, high: int, source: str) -> Baselin
     if nested:
         # A band no imported age falls in has no population to compare with.
         bands = [band for band in bands if any(_overlaps(band, s) for s in inside_spans)]
-        counts = _sum_into_bands(years, bands)
+        counts = sum_into_bands(years, bands)
         warning = None
     else:
         grouped = years.groupby(["age_low", "age_high"], sort=True)["count"].sum()
@@ -630,17 +617,138 @@ def _frame_ages(rows: pd.DataFrame, low: int, high: int, source: str) -> Baselin
             "The imported age groups do not fit the survey's age bands: compared with the "
             "imported groups as they are."
         )
-    ages = _ages_text(low, high)
+    ages = ages_text(low, high)
     if not exact:
         gap = f"The imported age figures cover {_cover_text(cover)}; the survey covers {ages}."
         warning = f"{warning} {gap}" if warning else gap
     return Baseline(
         dimension="age",
-        counts=_named(counts.astype("int64")),
+        counts=as_counts(counts.astype("int64")),
         source=f"{source}, {_cover_text(cover)} (age)",
         exact_ages=exact,
         warning=warning,
     )
+
+
+def _overlaps(span: tuple[int, int], other: tuple[int, int]) -> bool:
+    return span[0] <= other[1] and span[1] >= other[0]
+
+
+def _cover(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for low, high in sorted(spans):
+        if merged and low <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged
+
+
+def _cover_text(cover: list[tuple[int, int]]) -> str:
+    return join_words(ages_text(low, high) for low, high in cover) or "no ages"
+
+
+def _require_areas(rows: pd.DataFrame, codes: list[str], dimension: str) -> None:
+    present = set(rows["area_code"])
+    missing = [code for code in codes if code not in present]
+    if missing:
+        raise MissingBaseline(dimension, missing)
+
+
+def _column_problems(frame: pd.DataFrame) -> list[str]:
+    names = [_column_name(c) for c in frame.columns]
+    repeated = sorted({n for n in names if names.count(n) > 1 and n in FRAME_COLUMNS})
+    problems = [f"column {n!r} appears more than once" for n in repeated]
+    missing = [n for n in _REQUIRED if n not in names]
+    if missing:
+        problems.append(
+            f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)} "
+            f"(the file has {', '.join(str(c).strip() for c in frame.columns) or 'no columns'})"
+        )
+    return problems
+
+
+def _column_name(name: object) -> str:
+    return re.sub(r"[\s-]+", "_", str(name).strip().lower())
+
+
+def _text_column(column: pd.Series) -> list[str]:
+    return ["" if _blank(value) else str(value).strip() for value in column.tolist()]
+
+
+def _blank(value: object) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    if isinstance(value, float) and np.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _known_categories(dimension: str, first_row: int, row: int) -> str:
+    if dimension == "age":
+        return "an age or age band such as 16, 11-14 or 90+"
+    if row != first_row:
+        return f"the known ones are listed at row {first_row}"
+    # Semicolons, since census labels have commas in them.
+    return f"known: {'; '.join(census_labels(dimension))}"
+
+
+def _parse_count(value: object) -> tuple[int | None, str | None]:
+    if _blank(value):
+        return None, "count is empty"
+    text = str(value).strip()
+    if isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif not isinstance(value, bool | float) and _WHOLE_NUMBER.fullmatch(text):
+        number = int(text.replace(",", "").split(".")[0])
+    else:
+        return None, f"count must be a whole number, not {text!r}"
+    if number < 0:
+        return None, f"count must not be negative, not {text!r}"
+    if number > MAX_COUNT:
+        return None, f"count must be at most {MAX_COUNT:,}, not {text!r}"
+    return number, None
+
+
+def _duplicate_problems(keys: list[_Key | None]) -> list[str]:
+    seen: dict[_Key, list[int]] = {}
+    for row, key in enumerate(keys, start=1):
+        if key is not None:
+            seen.setdefault(key, []).append(row)
+    problems = []
+    for (area, dimension, category, band), rows in seen.items():
+        if len(rows) > 1:
+            times = "twice" if len(rows) == 2 else f"{len(rows)} times"
+            problems.append(
+                f"rows {join_words(map(str, rows))}: the same area, dimension, category and "
+                f"age band {times} ({area}, {dimension}, {category}, {band or 'all ages'})"
+            )
+    return problems
+
+
+def _overlap_problems(keys: list[_Key | None]) -> list[str]:
+    """Age bands that overlap would be counted twice when pooled."""
+    groups: dict[tuple[str, str, str], list[tuple[tuple[int, int], int, str]]] = {}
+    for row, key in enumerate(keys, start=1):
+        if key is None:
+            continue
+        area, dimension, category, band = key
+        label = category if dimension == "age" else band
+        if label is None:
+            continue
+        group = (area, dimension, "" if dimension == "age" else category)
+        groups.setdefault(group, []).append((parse_band(label), row, label))
+    problems = []
+    for (area, dimension, category), spans in groups.items():
+        spans.sort()
+        for (first, row_a, label_a), (second, row_b, label_b) in itertools.pairwise(spans):
+            if second[0] <= first[1] and (first, label_a) != (second, label_b):
+                what = f"{area}, {dimension}" + (f", {category}" if category else "")
+                problems.append(
+                    f"rows {min(row_a, row_b)} and {max(row_a, row_b)}: age bands {label_a} and "
+                    f"{label_b} overlap ({what})"
+                )
+    return problems
 
 
 # ---------------------------------------------------------------- the census files
@@ -668,7 +776,7 @@ def _dimension_rows(name: str, dimension: str) -> pd.DataFrame:
     rows = frame[frame["dimension"] == dimension].drop(columns=["area_name"])
     band_column = "category" if dimension == "age" else "age_band"
     if band_column in rows and (dimension in ("age", "sex")):
-        spans = {label: mapping.parse_band(label) for label in rows[band_column].unique()}
+        spans = {label: parse_band(label) for label in rows[band_column].unique()}
         rows = rows.assign(
             age_low=rows[band_column].map(lambda label: spans[label][0]).astype("int64"),
             age_high=rows[band_column].map(lambda label: spans[label][1]).astype("int64"),
@@ -679,6 +787,13 @@ def _dimension_rows(name: str, dimension: str) -> pd.DataFrame:
 @cache
 def _by_age_area_set(dimension: str) -> frozenset[str]:
     return frozenset(_dimension_rows("la_population_by_age.csv", dimension)["area_code"])
+
+
+@cache
+def census_labels(dimension: str) -> tuple[str, ...]:
+    """Census labels of a dimension: the cells of the census file, then the collapsed ones."""
+    cells = _dimension_rows("la_population.csv", dimension)["category"]
+    return tuple(dict.fromkeys([*cells, *category_order(dimension)]))
 
 
 def _all_ages_rows(dimension: str, codes: list[str]) -> pd.DataFrame:
@@ -733,7 +848,7 @@ def _missing_text(codes: list[str]) -> str:
                 f"{names.get(code, code)} (published only as part of {UNITARY_NAMES[unitary]}; "
                 "choose all its former districts to use it)"
             )
-    return _join(parts)
+    return join_words(parts)
 
 
 def resolve_areas(areas: Sequence[str]) -> list[str]:
@@ -765,215 +880,10 @@ def resolve_areas(areas: Sequence[str]) -> list[str]:
 # ---------------------------------------------------------------- helpers
 
 
-def _age_range(age_min: int | None, age_max: int | None) -> tuple[int, int]:
-    for value in (age_min, age_max):
-        if value is not None and (
-            isinstance(value, bool) or not isinstance(value, int | np.integer)
-        ):
-            raise ValueError(f"ages must be whole numbers, not {value!r}")
-    low = 0 if age_min is None else int(age_min)
-    high = MAX_AGE if age_max is None else int(age_max)
-    if not 0 <= low <= high <= MAX_AGE:
-        raise ValueError(f"not an age range: {age_min}-{age_max} (0 to {MAX_AGE}, low to high)")
-    return low, high
-
-
-def _all_ages(low: int, high: int) -> bool:
-    return low == 0 and high >= MAX_AGE
-
-
 def _whole_years(low: int, high: int) -> bool:
     """Whether single-year counts give exactly these ages (the census top band is 90+)."""
     return low <= 90 and (high < 90 or high >= MAX_AGE)
 
 
-def _ages_text(low: int, high: int) -> str:
-    if _all_ages(low, high):
-        return "all ages"
-    if high >= MAX_AGE:
-        return f"ages {low} and over"
-    if low == high:
-        return f"age {low}"
-    return f"ages {low}-{high}"
-
-
 def _in_ages(rows: pd.DataFrame, low: int, high: int) -> pd.DataFrame:
     return rows[(rows["age_low"] <= high) & (rows["age_high"] >= low)]
-
-
-def _sum_into_bands(years: pd.DataFrame, bands: list[tuple[int, int]]) -> pd.Series:
-    """Single years (or bands that nest) summed into ``bands``, keyed by band label."""
-    totals = []
-    for low, high in bands:
-        inside = (years["age_low"] <= high) & (years["age_high"] >= low)
-        totals.append(int(years.loc[inside, "count"].sum()))
-    return _named(pd.Series(totals, index=[band_label(lo, hi) for lo, hi in bands], dtype="int64"))
-
-
-def _pool(rows: pd.DataFrame, dimension: str) -> pd.Series:
-    """Counts summed over areas (and bands), on the categories a baseline compares."""
-    labels = rows["category"].map(lambda label: mapping.baseline_category(dimension, label))
-    if dimension == "ethnic_group":
-        broad_of = mapping.broad_ethnic_groups()
-        present = set(labels.dropna())
-        if present - set(broad_of) and present & set(broad_of):
-            # Some areas give only the broad groups: compare everything in those.
-            labels = labels.map(lambda label: broad_of.get(label, label))
-    kept = labels.notna()
-    counts = rows.loc[kept, "count"].groupby(labels[kept].to_numpy(), sort=False).sum()
-    order = [c for c in mapping.category_order(dimension) if c in counts.index]
-    order += [c for c in counts.index if c not in order]
-    return _named(counts.reindex(order).astype("int64"))
-
-
-def _not_answered_share(rows: pd.DataFrame) -> float:
-    total = float(rows["count"].sum())
-    refused = float(rows.loc[rows["category"] == "Not answered", "count"].sum())
-    return refused / total if total else 0.0
-
-
-def _not_answered_text(rows: pd.DataFrame) -> str:
-    return f"'Not answered' left out, {_not_answered_share(rows):.1%}"
-
-
-def _named(counts: pd.Series) -> pd.Series:
-    counts = counts.copy()
-    counts.index = pd.Index([str(label) for label in counts.index], dtype="object")
-    counts.index.name = "category"
-    counts.name = "count"
-    return counts
-
-
-def _join(parts: Iterable[str]) -> str:
-    items = list(parts)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _overlaps(span: tuple[int, int], other: tuple[int, int]) -> bool:
-    return span[0] <= other[1] and span[1] >= other[0]
-
-
-def _cover(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for low, high in sorted(spans):
-        if merged and low <= merged[-1][1] + 1:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
-        else:
-            merged.append((low, high))
-    return merged
-
-
-def _cover_text(cover: list[tuple[int, int]]) -> str:
-    return _join(_ages_text(low, high) for low, high in cover) or "no ages"
-
-
-def _require_areas(rows: pd.DataFrame, codes: list[str], dimension: str) -> None:
-    present = set(rows["area_code"])
-    missing = [code for code in codes if code not in present]
-    if missing:
-        raise MissingBaseline(dimension, missing)
-
-
-def _column_problems(frame: pd.DataFrame) -> list[str]:
-    names = [_column_name(c) for c in frame.columns]
-    repeated = sorted({n for n in names if names.count(n) > 1 and n in FRAME_COLUMNS})
-    problems = [f"column {n!r} appears more than once" for n in repeated]
-    missing = [n for n in _REQUIRED if n not in names]
-    if missing:
-        problems.append(
-            f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)} "
-            f"(the file has {', '.join(str(c).strip() for c in frame.columns) or 'no columns'})"
-        )
-    return problems
-
-
-def _column_name(name: object) -> str:
-    return re.sub(r"[\s-]+", "_", str(name).strip().lower())
-
-
-def _text_column(column: pd.Series) -> list[str]:
-    return ["" if _blank(value) else str(value).strip() for value in column.tolist()]
-
-
-def _blank(value: object) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    if isinstance(value, float) and np.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
-def _known_categories(dimension: str, first_row: int, row: int) -> str:
-    if dimension == "age":
-        return "an age or age band such as 16, 11-14 or 90+"
-    if row != first_row:
-        return f"the known ones are listed at row {first_row}"
-    # Semicolons, since census labels have commas in them.
-    return f"known: {'; '.join(_census_categories(dimension))}"
-
-
-@cache
-def _census_categories(dimension: str) -> tuple[str, ...]:
-    """Census labels of a dimension: the cells of the census file, then the collapsed ones."""
-    cells = _dimension_rows("la_population.csv", dimension)["category"]
-    return tuple(dict.fromkeys([*cells, *mapping.category_order(dimension)]))
-
-
-def _parse_count(value: object) -> tuple[int | None, str | None]:
-    if _blank(value):
-        return None, "count is empty"
-    text = str(value).strip()
-    if isinstance(value, float) and value.is_integer():
-        number = int(value)
-    elif not isinstance(value, bool | float) and _WHOLE_NUMBER.fullmatch(text):
-        number = int(text.replace(",", "").split(".")[0])
-    else:
-        return None, f"count must be a whole number, not {text!r}"
-    if number < 0:
-        return None, f"count must not be negative, not {text!r}"
-    if number > MAX_COUNT:
-        return None, f"count must be at most {MAX_COUNT:,}, not {text!r}"
-    return number, None
-
-
-def _duplicate_problems(keys: list[_Key | None]) -> list[str]:
-    seen: dict[_Key, list[int]] = {}
-    for row, key in enumerate(keys, start=1):
-        if key is not None:
-            seen.setdefault(key, []).append(row)
-    problems = []
-    for (area, dimension, category, band), rows in seen.items():
-        if len(rows) > 1:
-            times = "twice" if len(rows) == 2 else f"{len(rows)} times"
-            problems.append(
-                f"rows {_join(map(str, rows))}: the same area, dimension, category and age band "
-                f"{times} ({area}, {dimension}, {category}, {band or 'all ages'})"
-            )
-    return problems
-
-
-def _overlap_problems(keys: list[_Key | None]) -> list[str]:
-    """Age bands that overlap would be counted twice when pooled."""
-    groups: dict[tuple[str, str, str], list[tuple[tuple[int, int], int, str]]] = {}
-    for row, key in enumerate(keys, start=1):
-        if key is None:
-            continue
-        area, dimension, category, band = key
-        label = category if dimension == "age" else band
-        if label is None:
-            continue
-        group = (area, dimension, "" if dimension == "age" else category)
-        groups.setdefault(group, []).append((mapping.parse_band(label), row, label))
-    problems = []
-    for (area, dimension, category), spans in groups.items():
-        spans.sort()
-        for (first, row_a, label_a), (second, row_b, label_b) in itertools.pairwise(spans):
-            if second[0] <= first[1] and (first, label_a) != (second, label_b):
-                what = f"{area}, {dimension}" + (f", {category}" if category else "")
-                problems.append(
-                    f"rows {min(row_a, row_b)} and {max(row_a, row_b)}: age bands {label_a} and "
-                    f"{label_b} overlap ({what})"
-                )
-    return problems

@@ -2,22 +2,19 @@
 
 The mapping is data, not code: option codes, option labels and their census
 categories come from the demographic questions (``surveys/starters/
-demographics.json``, its ``census_categories``), the broad ethnic groups from
-``data/broad_ethnic_groups.csv``, and everything else (which answer columns feed
-which dimension, how census cells collapse, the disability rule, labels other
-survey tools export) from ``data/census_mapping.json``. This module only reads
-those files and applies them.
+demographics.json``, its ``census_categories``), and which answer columns feed
+which dimension, the disability rule and labels other survey tools export from
+``data/census_mapping.json``. This module only reads those files and applies
+them. How census cells themselves group (collapsed cells, broad ethnic groups,
+age bands) is ``categories``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import numbers
-import re
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -25,12 +22,19 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from engage.population.categories import (
+    MAX_AGE,
+    band_label,
+    category_tables,
+    is_broad_ethnic,
+    parse_band,
+)
+
 if TYPE_CHECKING:
     from engage.population.census import Baseline
 
 PREFER_NOT_TO_SAY = "Prefer not to say"
 PREFER_NOT_TO_SAY_CODE = "prefer_not_to_say"
-MAX_AGE = 120
 AGE_ALLOWED = (f"a whole number of years from 0 to {MAX_AGE}", PREFER_NOT_TO_SAY)
 
 # The answer columns ``labels_to_codes`` and ``to_census`` understand (survey
@@ -153,70 +157,11 @@ def census_category(dimension: str, label: object) -> str | None:
             low, high = parse_band(str(label))
         except ValueError:
             return None
-        return band_text(low, high)
+        return band_label(low, high)
     return _knowledge().census_lookup.get(dimension, {}).get(_normalise(label))
 
 
-def baseline_category(dimension: str, label: str) -> str | None:
-    """The category a baseline compares for a census cell (None: left out).
-
-    Main language collapses to English / not English; religion leaves out
-    "Not answered", since a refusal is not a group the sample can be in.
-    """
-    return _knowledge().collapse.get(dimension, {}).get(label, label)
-
-
-def category_order(dimension: str) -> list[str]:
-    """Census categories of a dimension in the published ONS order."""
-    knowledge = _knowledge()
-    if dimension == "ethnic_group":
-        return [*knowledge.broad_of, *dict.fromkeys(knowledge.broad_of.values())]
-    return list(knowledge.order.get(dimension, []))
-
-
-def broad_ethnic_groups() -> dict[str, str]:
-    """Detailed census ethnic group -> its broad group (broad_ethnic_groups.csv)."""
-    return dict(_knowledge().broad_of)
-
-
-def is_broad_ethnic(categories: Iterable[str]) -> bool:
-    """Whether ethnic group categories are the five broad groups only."""
-    broad = set(_knowledge().broad_of.values())
-    labels = set(categories)
-    return bool(labels) and labels <= broad
-
-
-def parse_band(label: str) -> tuple[int, int]:
-    """(low, high) of an age or band label: "16", "11-14", "75+" (high 120)."""
-    text = str(label).strip()
-    match = _BAND.fullmatch(text)
-    if match is None:
-        raise ValueError(f"not an age band: {label!r}")
-    low = int(match["low"])
-    if match["plus"]:
-        high = MAX_AGE
-    elif match["high"] is not None:
-        high = int(match["high"])
-    else:
-        high = low
-    if low > high or high > MAX_AGE:
-        raise ValueError(f"not an age band: {label!r}")
-    return low, high
-
-
-def band_text(low: int, high: int) -> str:
-    """Label of an age band: "16", "11-14", or "75+" for a band open at the top (90+)."""
-    if high >= 90:
-        return f"{low}+"
-    if low == high:
-        return str(low)
-    return f"{low}-{high}"
-
-
 # ---------------------------------------------------------------- mapping answers
-
-
-_BAND = re.compile(r"(?P<low>\d{1,3})\s*(?:(?P<plus>\+)|(?:-|–|to)\s*(?P<high>\d{1,3}))?")
 
 _DIMENSION_COLUMN = {
     "sex": "sex",
@@ -233,7 +178,7 @@ def _map_simple(respondents: pd.DataFrame, dimension: str, baseline: Baseline) -
     codes = labels_to_codes(key, respondents[key])
     labels = dict(_knowledge().code_labels[key])
     if dimension == "ethnic_group" and is_broad_ethnic(baseline.counts.index):
-        broad_of = _knowledge().broad_of
+        broad_of = category_tables().broad_of
         labels = {code: broad_of.get(label, label) for code, label in labels.items()}
     labels[PREFER_NOT_TO_SAY_CODE] = PREFER_NOT_TO_SAY
     return _apply(codes, labels)
@@ -387,9 +332,6 @@ class _Knowledge:
     columns: dict[str, _Column]
     code_labels: dict[str, dict[str, str]]  # column -> option code -> baseline category
     census_lookup: dict[str, dict[str, str]]  # dimension -> normalised label -> census label
-    collapse: dict[str, dict[str, str | None]]
-    order: dict[str, list[str]]
-    broad_of: dict[str, str]
     disability: _DisabilityRule
     prefer_not_to_say: frozenset[str]
 
@@ -421,14 +363,8 @@ def _knowledge() -> _Knowledge:
     prefer_texts = frozenset(
         _normalise(text) for text in [prefer["code"], prefer["label"], *prefer["aliases"]]
     )
-    collapse: dict[str, dict[str, str | None]] = {
-        dimension: dict(cells)
-        for dimension, cells in spec["baseline_categories"].items()
-        if dimension != "about"
-    }
-    order: dict[str, list[str]] = {
-        dimension: list(labels) for dimension, labels in spec["category_order"].items()
-    }
+    tables = category_tables()
+    collapse, order = tables.collapse, tables.order
 
     # Census labels stand for themselves first, so that the five main language
     # cells stay distinct in an imported file (they collapse only in a baseline).
@@ -465,7 +401,7 @@ def _knowledge() -> _Knowledge:
             if code in code_label:
                 census.setdefault(text, code_label[code])
 
-    broad_of = _read_broad_groups()
+    broad_of = tables.broad_of
     for label in [*broad_of, *broad_of.values()]:
         census_lookup["ethnic_group"].setdefault(_normalise(label), label)
     rule = spec["disability"]
@@ -473,9 +409,6 @@ def _knowledge() -> _Knowledge:
         columns=columns,
         code_labels=code_labels,
         census_lookup=census_lookup,
-        collapse=collapse,
-        order=order,
-        broad_of=broad_of,
         disability=_DisabilityRule(
             condition_column=rule["condition_column"],
             impact_column=rule["impact_column"],
@@ -522,9 +455,3 @@ def _build_column(
         add(text, prefer["code"], show=False)
     allowed.append(prefer["label"])
     return _Column(key, entry["dimension"], lookup, tuple(allowed))
-
-
-def _read_broad_groups() -> dict[str, str]:
-    data = resources.files("engage.population").joinpath("data/broad_ethnic_groups.csv")
-    text = data.read_text(encoding="utf-8")
-    return {row["category"]: row["broad_group"] for row in csv.DictReader(io.StringIO(text))}

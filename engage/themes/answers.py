@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engage.errors import NotFound
-from engage.population.mapping import broad_ethnic_groups
+from engage.population.categories import broad_ethnic_groups
 from engage.reach.context import respondent_groups
 from engage.surveys.models import Answer, Kind, Question, Response, Survey
 from engage.themes.models import CodeAssignment, CodeStatus, Source

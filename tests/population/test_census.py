@@ -6,13 +6,12 @@ import pandas as pd
 import pytest
 
 from engage.population import census
+from engage.population.categories import age_bands, band_label
 from engage.population.census import (
     ATTRIBUTION,
     DIMENSIONS,
     MissingBaseline,
     UnknownAreas,
-    age_bands,
-    band_label,
     collapse_ethnic_groups,
     load_baseline,
     load_baselines,

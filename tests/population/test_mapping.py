@@ -7,7 +7,7 @@ import pytest
 
 from engage.analysis._categories import PREFER_NOT_TO_SAY as ANALYSIS_PREFER_NOT_TO_SAY
 from engage.analysis.representativeness import reach_summary
-from engage.population import mapping
+from engage.population import categories
 from engage.population.census import Baseline, load_baseline, load_baselines
 from engage.population.mapping import (
     PREFER_NOT_TO_SAY,
@@ -276,5 +276,5 @@ def test_census_category_for_imported_files() -> None:
     assert census_category("age", "90+") == "90+"
     assert census_category("age", "10 to 17") == "10-17"
     assert census_category("sex", "Unknown") is None
-    assert mapping.baseline_category("main_language", cell) == "Main language is not English"
-    assert mapping.baseline_category("religion", "Not answered") is None
+    assert categories.baseline_category("main_language", cell) == "Main language is not English"
+    assert categories.baseline_category("religion", "Not answered") is None

@@ -22,8 +22,8 @@ import pandas as pd
 from engage.analysis.cli.io import CliError, find_column, plural, read_answers, text_table
 from engage.analysis.exceptions import UnknownCategories
 from engage.analysis.representativeness import reach_summary, who_we_are_missing
-from engage.population import census, mapping
-from engage.population.areas import area_names
+from engage.population import categories, census, mapping
+from engage.population.areas import ATTRIBUTION, area_names
 
 TOP_MISSING = 5
 # Answer columns an export can map (survey question keys), in report order.
@@ -142,8 +142,8 @@ def run_reach(
     notes: list[str] = []
     mapped = mapping.to_census(respondents, baselines, age_min=age_min, age_max=age_max)
     ethnic = baselines.get("ethnic_group")
-    if ethnic is not None and not mapping.is_broad_ethnic(ethnic.counts.index):
-        broad = set(mapping.broad_ethnic_groups().values())
+    if ethnic is not None and not categories.is_broad_ethnic(ethnic.counts.index):
+        broad = set(categories.broad_ethnic_groups().values())
         if broad & set(mapped["ethnic_group"].dropna()):
             baselines["ethnic_group"] = census.collapse_ethnic_groups(ethnic)
             mapped = mapping.to_census(respondents, baselines, age_min=age_min, age_max=age_max)
@@ -200,15 +200,15 @@ def parse_age_range(text: str | None) -> tuple[int | None, int | None]:
     if both:
         low, high = int(both[1]), int(both[2])
     elif over:
-        low, high = int(over[1]), mapping.MAX_AGE
+        low, high = int(over[1]), categories.MAX_AGE
     else:
         raise CliError(f"--age-range {text!r} is not an age range: give it as 11-25, 16+ or all")
-    if low > high or high > mapping.MAX_AGE:
+    if low > high or high > categories.MAX_AGE:
         raise CliError(
             f"--age-range {text!r} is not an age range: the ages go low to high, "
-            f"0 to {mapping.MAX_AGE}"
+            f"0 to {categories.MAX_AGE}"
         )
-    return low, (None if high >= mapping.MAX_AGE else high)
+    return low, (None if high >= categories.MAX_AGE else high)
 
 
 def parse_columns(specs: Sequence[str]) -> dict[str, str]:
@@ -329,7 +329,7 @@ def report_text(report: ReachReport, *, top: int = TOP_MISSING) -> str:
             f"(ratio {_number(row['ratio'])}; "
             f"{plural(more, 'more response')} for a proportional share)"
         )
-    lines += ["", census.ATTRIBUTION, ""]
+    lines += ["", ATTRIBUTION, ""]
     return "\n".join(lines)
 
 
@@ -384,7 +384,7 @@ def report_json(report: ReachReport) -> dict[str, Any]:
         },
         "rows": _records(report.summary),
         "who_we_are_missing": _records(report.missing),
-        "attribution": census.ATTRIBUTION,
+        "attribution": ATTRIBUTION,
     }
 
 
