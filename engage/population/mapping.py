@@ -18,7 +18,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
@@ -29,9 +29,7 @@ from engage.population.categories import (
     is_broad_ethnic,
     parse_band,
 )
-
-if TYPE_CHECKING:
-    from engage.population.census import Baseline
+from engage.population.census import Baseline
 
 PREFER_NOT_TO_SAY = "Prefer not to say"
 PREFER_NOT_TO_SAY_CODE = "prefer_not_to_say"

@@ -5,7 +5,7 @@ dimension, category and optional age band. A file is read and checked in full
 before anything is written, and every problem is reported at once with its
 data row number (the first row after the header is row 1), so an officer can fix
 a spreadsheet in one pass. This module reads the file (bytes, encoding, CSV
-syntax); what its rows must hold is ``census.validate_population_frame``'s to
+syntax); what its rows must hold is ``imported.validate_population_frame``'s to
 say. Services flush but never commit: the caller's single transaction either
 stores the whole baseline or nothing.
 """
@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from engage.db import utcnow
 from engage.errors import Conflict, InvalidInput, NotFound
-from engage.population import census
+from engage.population import imported
 from engage.population.models import PopulationBaseline, PopulationCount
 
 # The columns of a stored baseline, as ``baseline_frame`` returns them.
@@ -33,11 +33,11 @@ MAX_NAME_LENGTH = 120
 
 
 class PopulationFileError(InvalidInput):
-    """``census.PopulationFileError`` for the web and CLI: a 422 listing ``problems``."""
+    """``imported.PopulationFileError`` for the web and CLI: a 422 listing ``problems``."""
 
     title = "The population file cannot be imported"
 
-    def __init__(self, error: census.PopulationFileError) -> None:
+    def __init__(self, error: imported.PopulationFileError) -> None:
         super().__init__(str(error))
         self.problems = error.problems
 
@@ -58,16 +58,17 @@ class ImportSummary:
 
 
 def read_population_file(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """The file's cells as text, or ``census.PopulationFileError`` saying why it cannot be read."""
+    """The file's cells as text, or ``imported.PopulationFileError`` saying why it cannot
+    be read."""
     try:
         data = Path(path).read_bytes()
     except IsADirectoryError:
-        raise census.PopulationFileError([f"{path} is a folder, not a CSV file"]) from None
+        raise imported.PopulationFileError([f"{path} is a folder, not a CSV file"]) from None
     except FileNotFoundError:
-        raise census.PopulationFileError([f"{path} does not exist"]) from None
+        raise imported.PopulationFileError([f"{path} does not exist"]) from None
     except OSError as exc:
         message = f"{path} cannot be read: {exc.strerror or exc}"
-        raise census.PopulationFileError([message]) from None
+        raise imported.PopulationFileError([message]) from None
     return parse_population_csv(data)
 
 
@@ -76,19 +77,19 @@ def parse_population_csv(data: bytes) -> pd.DataFrame:
 
     Cells stay text so that problems can quote exactly what the file says
     ("not '12.5'"), and so pandas never turns a code like "0123" into a number;
-    ``census.validate_population_frame`` trims and checks them.
+    ``imported.validate_population_frame`` trims and checks them.
     """
     if not data.strip():
-        raise census.PopulationFileError(["the file is empty"])
+        raise imported.PopulationFileError(["the file is empty"])
     if b"\x00" in data[:8192]:
-        raise census.PopulationFileError(
+        raise imported.PopulationFileError(
             ["this is not a CSV file (it contains binary data); save it as CSV (UTF-8)"]
         )
     try:
         text = data.decode("utf-8-sig")  # tolerate the byte-order mark Excel writes
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise census.PopulationFileError(
+        raise imported.PopulationFileError(
             [f"line {line}: the file is not UTF-8 text; save it as CSV (UTF-8)"]
         ) from None
 
@@ -96,11 +97,11 @@ def parse_population_csv(data: bytes) -> pd.DataFrame:
     try:
         lines = [row for row in reader if any(cell.strip() for cell in row)]
     except csv.Error as exc:
-        raise census.PopulationFileError(
+        raise imported.PopulationFileError(
             [f"line {reader.line_num}: this is not valid CSV ({exc})"]
         ) from None
     if not lines:
-        raise census.PopulationFileError(["the file is empty"])
+        raise imported.PopulationFileError(["the file is empty"])
 
     header, *rows = lines
     problems: list[str] = []
@@ -112,7 +113,7 @@ def parse_population_csv(data: bytes) -> pd.DataFrame:
                 f"row {number}: {len(row)} values, but the header has {len(header)} columns"
             )
     if problems:
-        raise census.PopulationFileError(problems)
+        raise imported.PopulationFileError(problems)
     return pd.DataFrame(rows, columns=header, dtype=object)
 
 
@@ -151,10 +152,10 @@ def import_population_summary(
         raise InvalidInput(f"The baseline name must be at most {MAX_NAME_LENGTH} characters.")
     try:
         if isinstance(path_or_frame, pd.DataFrame):
-            frame = census.validate_population_frame(path_or_frame)
+            frame = imported.validate_population_frame(path_or_frame)
         else:
-            frame = census.validate_population_frame(read_population_file(path_or_frame))
-    except census.PopulationFileError as exc:
+            frame = imported.validate_population_frame(read_population_file(path_or_frame))
+    except imported.PopulationFileError as exc:
         raise PopulationFileError(exc) from exc
 
     baseline = session.scalars(

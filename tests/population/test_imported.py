@@ -1,12 +1,10 @@
 import pandas as pd
 import pytest
 
-from engage.population.census import (
-    MissingBaseline,
+from engage.population.census import MissingBaseline, UnknownAreas, load_baseline
+from engage.population.imported import (
     PopulationFileError,
-    UnknownAreas,
     baseline_from_frame,
-    load_baseline,
     validate_population_frame,
 )
 
