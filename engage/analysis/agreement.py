@@ -14,8 +14,8 @@ from collections.abc import Hashable, Mapping
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from nltk.metrics.agreement import AnnotationTask  # type: ignore[import-untyped]
-from nltk.metrics.distance import masi_distance  # type: ignore[import-untyped]
+from nltk.metrics.agreement import AnnotationTask
+from nltk.metrics.distance import masi_distance
 
 IntArray = npt.NDArray[np.int64]
 

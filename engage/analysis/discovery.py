@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder  # type: ignore[import-untyped]
-from nltk.probability import FreqDist  # type: ignore[import-untyped]
-from sklearn.decomposition import NMF  # type: ignore[import-untyped]
-from sklearn.exceptions import ConvergenceWarning  # type: ignore[import-untyped]
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer  # type: ignore[import-untyped]
+from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
+from nltk.probability import FreqDist
+from sklearn.decomposition import NMF
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 MIN_TEXTS = 10
 TEXTS_PER_TOPIC = 5

@@ -13,11 +13,11 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
-import nltk  # type: ignore[import-untyped]
+import nltk
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from nltk.sentiment.vader import SentimentIntensityAnalyzer  # type: ignore[import-untyped]
+from nltk.sentiment.vader import SentimentIntensityAnalyzer
 
 from engage.analysis.targets import wilson_interval
 

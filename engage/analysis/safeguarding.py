@@ -33,7 +33,7 @@ from importlib import resources
 from itertools import accumulate
 from typing import Any
 
-from nltk.stem.snowball import SnowballStemmer  # type: ignore[import-untyped]
+from nltk.stem.snowball import SnowballStemmer
 
 
 class Risk(StrEnum):
