@@ -8,7 +8,7 @@ or the date: both narrow down who wrote it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 
 import pandas as pd
 
@@ -38,7 +38,9 @@ def _band(age: object, bands: list[tuple[int, int]]) -> str | None:
     return None
 
 
-def _keys(row: pd.Series, audience: str, areas: Mapping[str, str]) -> list[tuple[str, ...]]:
+def _keys(
+    row: Mapping[Hashable, object], audience: str, areas: Mapping[str, str]
+) -> list[tuple[str, ...]]:
     """Candidate bands for one respondent, most specific first."""
     sex = SEX_LABELS.get(str(row.get("sex", "")))
     narrow = _band(row.get("age"), NARROW_BANDS)
@@ -81,7 +83,7 @@ def attribute(
         (rid, set(_keys(row, audience, areas)))
         for rid, row in zip(respondents["response_id"], respondents.to_dict("records"), strict=True)
     ]
-    for key in _keys(rows.iloc[0], audience, areas):
+    for key in _keys(rows.iloc[0].to_dict(), audience, areas):
         sharing = sum(1 for _, keys in everyone if key in keys)
         if sharing >= threshold:
             if key[0] == "@area":

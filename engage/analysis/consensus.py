@@ -23,6 +23,7 @@ from __future__ import annotations
 import string
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -461,10 +462,12 @@ def _group_codes(clean: pd.DataFrame, groups: pd.Series) -> tuple[list[Hashable]
 
 
 def _sorted_if_possible(labels: Sequence[Hashable]) -> list[Hashable]:
+    ordered: list[Any] = list(labels)  # Any: whether labels compare is only known by trying
     try:
-        return sorted(labels)  # type: ignore[type-var]
+        ordered.sort()
     except TypeError:  # labels of mixed types: keep their order of appearance
         return list(labels)
+    return ordered
 
 
 def _tally(clean: pd.DataFrame, codes: IntArray, n_groups: int, statements: IntArray) -> IntArray:

@@ -6,6 +6,7 @@ Source: Office for National Statistics licensed under the Open Government Licenc
 from __future__ import annotations
 
 import csv
+import io
 from functools import lru_cache
 from importlib import resources
 
@@ -32,7 +33,9 @@ def area_names() -> dict[str, str]:
     """GSS code -> official name, for the 331 local authorities of England and Wales."""
     names: dict[str, str] = {}
     data = resources.files("engage.population").joinpath("data/la_population.csv")
-    with data.open(encoding="utf-8", newline="") as handle:
+    # Bytes wrapped by hand: Traversable.open promises no newline argument, and the
+    # csv module wants newline="" (a quoted field may hold a line break).
+    with data.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             names.setdefault(row["area_code"], row["area_name"])
     return dict(sorted(names.items(), key=lambda item: item[1]))

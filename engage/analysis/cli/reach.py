@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any, SupportsFloat, SupportsIndex, TextIO
 
 import pandas as pd
 
@@ -413,7 +413,9 @@ def _float(value: object) -> float:
     """A table cell as a float, NaN for a blank (NA, None or NaN)."""
     if value is None or value is pd.NA:
         return math.nan
-    return float(value)  # type: ignore[arg-type]
+    if not isinstance(value, str | SupportsFloat | SupportsIndex):
+        raise TypeError(f"not a number: {value!r}")
+    return float(value)
 
 
 def _percent(value: object) -> str:
