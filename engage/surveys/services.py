@@ -723,8 +723,15 @@ def get_channel_by_code(session: Session, code: str) -> tuple[ChannelRef, int]:
     row = session.execute(_CHANNEL_BY_CODE, {"code": code.lower()[:16]}).one_or_none()
     if row is None:
         raise NotFound("We could not find that survey. Check the link and try again.")
-    *fields, version = row
-    return ChannelRef(*fields), int(version)
+    channel = ChannelRef(
+        id=row.id,
+        survey_id=row.survey_id,
+        name=row.name,
+        code=row.code,
+        cap=row.cap,
+        closed=row.closed,
+    )
+    return channel, int(row.version)
 
 
 def channel_response_count(session: Session, channel_id: int) -> int:
