@@ -17,8 +17,10 @@ from engage.feedback import hooks as feedback
 from engage.feedback.services import commitment_place
 from engage.reach import hooks as reach
 from engage.safeguarding import hooks as safeguarding
+from engage.surveys.answer_translations import TRANSLATION_STEPS, TranslationSteps
 from engage.surveys.panels import SURVEY_PANELS, SurveyPanels
 from engage.surveys.pipeline import SUBMISSION_PIPELINE, SubmissionPipeline
+from engage.themes import hooks as themes
 
 
 def submission_pipeline() -> SubmissionPipeline:
@@ -28,6 +30,19 @@ def submission_pipeline() -> SubmissionPipeline:
             # Free text that may disclose current risk is flagged for the safeguarding
             # lead; the thank-you page then signposts help for the risks found.
             ("safeguarding.flag_disclosures", safeguarding.flag_disclosures_step),
+        )
+    )
+
+
+def translation_steps() -> TranslationSteps:
+    """What happens when an answer's translation is added, changed or removed, in order."""
+    return TranslationSteps(
+        (
+            # Triage reads English only: the translation is checked as an English answer
+            # is, and the answer leaves the lead's "not checked: language" list.
+            ("safeguarding.triage_translation", safeguarding.triage_translation_step),
+            # Coding reads the translation where there is one: redo the machine suggestions.
+            ("themes.refresh_answer", themes.refresh_answer_step),
         )
     )
 
@@ -51,5 +66,6 @@ def survey_panels() -> SurveyPanels:
 def register_hooks(app: Flask) -> None:
     app.extensions[SUBMISSION_PIPELINE] = submission_pipeline()
     app.extensions[SURVEY_PANELS] = survey_panels()
+    app.extensions[TRANSLATION_STEPS] = translation_steps()
     # The Assembly's moderation queue names the commitment a member commented on.
     app.extensions[COMMITMENT_PLACE] = commitment_place

@@ -7,7 +7,7 @@ import io
 
 import openpyxl
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from engage import exports
 from engage.auth.roles import Role
@@ -157,3 +157,29 @@ def test_outreach_plan_csv_escapes_channel_names() -> None:
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0]["best_channels"] == '\'=HYPERLINK("x"); Web link'
     assert rows[0]["category"] == "Female"
+
+
+def test_exports_say_which_language_each_response_was_given_in(
+    client, session, make_survey, make_user, login
+) -> None:
+    survey = make_survey()
+    _submit_several(client, survey)
+    session.rollback()
+    first = session.scalars(
+        select(Response.id).where(Response.survey_id == survey.id).order_by(Response.id)
+    ).first()
+    session.execute(update(Response).where(Response.id == first).values(language="ur"))
+    session.commit()
+    login(make_user(Role.OFFICER))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get(f"/surveys/{survey.id}/export.csv").data.decode("utf-8-sig"))
+        )
+    )
+    assert sorted(r["language"] for r in rows) == ["en", "en", "ur"]
+    assert next(r for r in rows if r["response_id"] == str(first))["language"] == "ur"
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/surveys/{survey.id}/export.xlsx").data))
+    sheet = book["Responses"]
+    header = [c.value for c in sheet[1]]
+    languages = [row[header.index("language")].value for row in sheet.iter_rows(min_row=2)]
+    assert sorted(languages) == ["en", "en", "ur"]

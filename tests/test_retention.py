@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from engage.audit.models import AuditEvent
 from engage.auth.roles import Role
 from engage.surveys import services
-from engage.surveys.models import Answer, Response, Survey
+from engage.surveys.models import Answer, AnswerTranslation, Response, Survey
 from engage.surveys.retention import REMOVED_TEXT, purge
 from tests.helpers import submit_all, youth_answers
 
@@ -339,3 +339,45 @@ def test_migration_0004_keeps_existing_surveys_and_their_pages(tmp_path) -> None
     engine.dispose()
     assert surveys == [(1, None, 0)]
     assert sections == 1
+
+
+def _translate_all(session, ids: dict[str, uuid.UUID]) -> dict[str, uuid.UUID]:
+    """A translation beside each response's written answer; returns the answer ids."""
+    answers = {}
+    for name, response_id in ids.items():
+        answer_id = session.scalar(
+            select(Answer.id).where(
+                Answer.response_id == response_id, Answer.text_value.is_not(None)
+            )
+        )
+        session.add(
+            AnswerTranslation(answer_id=answer_id, language="ur", text=f"translated {name}")
+        )
+        answers[name] = answer_id
+    session.commit()
+    return answers
+
+
+@pytest.mark.parametrize("purge_responses", [False, True])
+def test_purge_removes_translations_of_the_text_it_removes(
+    session, survey_with_responses, purge_responses: bool
+) -> None:
+    survey, ids = survey_with_responses
+    answers = _translate_all(session, ids)
+    _set_retention(session, survey, 30, purge_responses=purge_responses)
+    dry = purge(session, today=TODAY, dry_run=True)
+    session.commit()
+    assert not dry.nothing
+    assert session.scalar(select(func.count()).select_from(AnswerTranslation)) == 3
+
+    purge(session, today=TODAY)
+    session.commit()
+    session.rollback()
+    kept = set(session.scalars(select(AnswerTranslation.answer_id)))
+    assert kept == {answers["boundary"], answers["recent"]}
+    assert (
+        session.scalar(
+            select(AnswerTranslation.text).where(AnswerTranslation.answer_id == answers["recent"])
+        )
+        == "translated recent"
+    )

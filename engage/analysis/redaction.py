@@ -25,6 +25,13 @@ Rules, and why:
   them in mid-sentence. Place names on their own are not personal data and
   survive.
 
+* Any script: answers come in Urdu, Arabic, Bengali, Punjabi, Polish, Romanian and
+  Welsh. Digits in other scripts (Arabic-Indic, Urdu, Bengali, Gurmukhi, any
+  Unicode decimal digit in the Basic Multilingual Plane) and full-width forms are
+  read as their ASCII equivalents, one character for one, so a number or postcode
+  is found however it is written and the spans still point into the original.
+  Emails, links and handles may hold letters of any script.
+
 The word lists are data (``data/redaction.json``, ``data/first_names.txt``).
 Nothing here raises on any string: odd input is text like any other.
 """
@@ -172,18 +179,28 @@ def _lexicon() -> _Lexicon:
 
 # --- patterns that need no data -------------------------------------------------------------
 
+# Vowel signs and viramas (Arabic, Bengali, Gurmukhi, combining accents) are not \w to
+# Python, yet they sit inside words: a handle or an address runs on through them.
+_MARKS = (
+    "\u0300-\u036f"  # combining accents
+    "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"  # Arabic and Urdu
+    "\u0981-\u0983\u09bc-\u09d7"  # Bengali
+    "\u0a01-\u0a03\u0a3c-\u0a51\u0a70\u0a71\u0a75"  # Gurmukhi
+)
+# Letters and digits of any script ([^\W_]): internationalised addresses and domains.
 _EMAIL = re.compile(
-    r"(?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
-    r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}\b"
+    r"(?<![\w.+%-])[^\W_][\w.%+-" + _MARKS + r"]{0,63}@"
+    r"[^\W_](?:[\w\-" + _MARKS + r"]{0,61}[^\W_])?(?:\.[\w-]{1,63})*\.[^\W\d_]{2,24}\b"
 )
 _URL_SCHEME = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'`{}|\\^\[\]]+", re.IGNORECASE)
 _URL_BARE = re.compile(
-    r"(?<![\w@.\-/])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,4}([a-z]{2,12}))\b"
+    r"(?<![\w@.\-/])((?:[^\W_](?:[\w-]{0,61}[^\W_])?\.){1,4}([a-z]{2,12}))\b"
     r"(/[^\s<>\"'`{}|\\^\[\]]*)?",
     re.IGNORECASE,
 )
 _URL_TRAILING = ".,;:!?)]}'\"’”"
-_HANDLE = re.compile(r"(?<![\w@./])@([A-Za-z0-9._]{1,30})(?![A-Za-z0-9_@])")
+_HANDLE = re.compile(rf"(?<![\w@./])@([\w.{_MARKS}]{{1,30}})(?![\w@{_MARKS}])")
+_LETTER = re.compile(r"[^\W\d]")
 _TIME_LIKE = re.compile(r"\d{1,2}(?:[:.]\d{2})?(?:am|pm)?", re.IGNORECASE)
 _POSTCODE = re.compile(
     r"(?<![A-Za-z0-9])([A-Za-z]{1,2})(\d[A-Za-z\d]?)[ ]?(\d[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2})"
@@ -195,7 +212,7 @@ _DIGIT = re.compile(r"\d")
 _LETTER_DIGIT = re.compile(r"[A-Za-z]\d")
 _LOWER_WORDS = re.compile(r"[a-z0-9]+")
 # A bare domain needs a dot between two letters or digits: most answers have none.
-_DOTTED = re.compile(r"[A-Za-z0-9]\.[A-Za-z]")
+_DOTTED = re.compile(r"[^\W_]\.[A-Za-z]")
 _MANY_DIGITS = re.compile(r"\d(?:[ \-().]{0,2}\d){8}")
 _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĘĚĞĪİŁŃŇŌŐŒŘŚŞŠŢŤŪŮŰŸŹŻŽȘȚ"
 _CAPITALISED = re.compile(rf"(?<![\w'’@#/.\-])[{_UPPER}][^\W\d_]*(?:['’\-][^\W\d_]+)*")
@@ -255,7 +272,7 @@ def _find_handles(text: str) -> Iterator[_Found]:
         return
     for m in _HANDLE.finditer(text):
         handle = m.group(1).rstrip(".")
-        if not handle or _TIME_LIKE.fullmatch(handle) or not re.search(r"[A-Za-z_]", handle):
+        if not handle or _TIME_LIKE.fullmatch(handle) or not _LETTER.search(handle):
             continue
         yield m.start(), m.start() + 1 + len(handle), "handle", _PRIORITY["handle"]
 
@@ -433,10 +450,27 @@ def _choose(found: Iterable[_Found]) -> list[Span]:
     return [Span(s, e, k) for s, e, k in sorted(chosen)]
 
 
+@lru_cache(maxsize=1)
+def _ascii_forms() -> dict[int, int]:
+    """Each decimal digit of another script, and each full-width form, to its ASCII
+    character: one character for one, so positions in the text do not move."""
+    table: dict[int, int] = {}
+    for code in range(0x80, 0x10000):
+        digit = unicodedata.decimal(chr(code), None)
+        if digit is not None:
+            table[code] = ord("0") + digit
+    for code in range(0xFF01, 0xFF5F):  # full-width ! to ~
+        table[code] = code - 0xFEE0
+    table[0x3000] = ord(" ")  # ideographic space
+    return table
+
+
 def find_spans(text: str, *, local_names: Iterable[str] = ()) -> tuple[Span, ...]:
     """Every personal detail in ``text``, in order and not overlapping."""
     if not text:
         return ()
+    if not text.isascii():
+        text = text.translate(_ascii_forms())
     lex = _lexicon()
     local = tuple(n for n in local_names if n and n.strip())
     lowered = text.lower()

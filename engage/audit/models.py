@@ -55,6 +55,8 @@ class AuditAction(StrEnum):
     PUBLIC_PAGE_PUBLISHED = "public_page_published"
     PUBLIC_PAGE_WITHDRAWN = "public_page_withdrawn"
     REPORT_EXPORTED = "report_exported"
+    ANSWER_TRANSLATED = "answer_translated"
+    ANSWER_TRANSLATION_REMOVED = "answer_translation_removed"
 
     @property
     def label(self) -> str:

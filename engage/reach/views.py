@@ -10,6 +10,7 @@ from engage.auth.access import roles
 from engage.auth.roles import DESIGNERS, STAFF
 from engage.db import get_session
 from engage.reach.context import build_reach, outreach_plan
+from engage.reach.language import build_language_reach, plan_row
 from engage.surveys import services
 
 bp = Blueprint("reach", __name__, url_prefix="/surveys/<int:survey_id>/reach")
@@ -52,8 +53,13 @@ def page(survey_id: int) -> ResponseReturnValue:
         threshold=current_app.config["SUPPRESSION_THRESHOLD"],
         planned_next=None if planned in (None, -1) else planned,
     )
+    language = build_language_reach(
+        db, survey, threshold=current_app.config["SUPPRESSION_THRESHOLD"]
+    )
     status = 422 if error else 200
-    return render_template("reach/page.html", survey=survey, reach=reach, error=error), status
+    return render_template(
+        "reach/page.html", survey=survey, reach=reach, language=language, error=error
+    ), status
 
 
 @bp.get("/plan")
@@ -72,12 +78,17 @@ def plan(survey_id: int) -> ResponseReturnValue:
         minimums=minimums,
         threshold=current_app.config["SUPPRESSION_THRESHOLD"],
     )
+    language = build_language_reach(
+        db, survey, threshold=current_app.config["SUPPRESSION_THRESHOLD"]
+    )
+    rows.append(plan_row(language))
     if request.args.get("format") == "csv" and not problems:
         return _csv(survey.id, rows)
     return render_template(
         "reach/plan.html",
         survey=survey,
         rows=rows,
+        language=language,
         planned=planned if planned and planned > 0 else "",
         problems=problems,
         query=request.query_string.decode("ascii", "replace"),
@@ -92,12 +103,13 @@ PLAN_COLUMNS = (
     "minimum",
     "needed",
     "best_channels",
+    "suggestion",
 )
 
 
 def _csv(survey_id: int, rows: list[dict[str, object]]) -> Response:
     # Channel names are typed by officers: escaped like every other cell.
-    body = exports.csv_bytes(PLAN_COLUMNS, ([row[f] for f in PLAN_COLUMNS] for row in rows))
+    body = exports.csv_bytes(PLAN_COLUMNS, ([row.get(f, "") for f in PLAN_COLUMNS] for row in rows))
     return Response(
         body,
         mimetype=exports.CSV_MIMETYPE,

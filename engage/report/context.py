@@ -3,8 +3,9 @@ partnership overview. Each returns what its template shows, ready to print.
 
 Everything here leaves the officer role (the report goes to boards, the public
 page to everyone), so figures about respondents come only from
-``engage.findings``, which has masked every count already; a share or ratio is
-present only where its count is shown.
+``engage.findings`` (and, for language, ``engage.reach.language``), which have
+masked every count already; a share or ratio is present only where its count is
+shown.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from engage.population.areas import area_names
 from engage.priorities.models import Priority
 from engage.priorities.services import priorities_with_themes
 from engage.quotes.models import Quote
+from engage.reach.language import LanguageReach, build_language_reach
 from engage.report import services, svg
 from engage.surveys.models import Audience, Mode, Status, Survey
 
@@ -137,6 +139,8 @@ class Report:
     commitments: list[CommitmentRow]
     status_counts: list[tuple[str, int]]
     min_group: int
+    # Responses by language and channel, masked in engage.reach.language.
+    language: LanguageReach | None = None
     small_counts: str = ""
     method: str = ""
     attribution: str = ""
@@ -154,6 +158,7 @@ def build_report(
         # Read everything else while the theme counts run on their own connection.
         first, last = queries.response_dates(session, survey.id)
         channels, modes = _method(session, survey.id, threshold)
+        language = build_language_reach(session, survey, threshold=threshold)
         assembly, assembly_note = _assembly(session, survey.id, min_group)
         support = services.broadest_support(session, survey.id, min_group=min_group)
         commitments = [commitment_row(c) for c in list_commitments(session, survey.id)]
@@ -191,6 +196,7 @@ def build_report(
         commitments=commitments,
         status_counts=status_counts(commitments),
         min_group=min_group,
+        language=language,
         small_counts=small_counts_note(threshold),
         method=_method_note(survey, len(channels)),
         attribution=findings.reach.attribution,

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from engage.safeguarding.services import flag_disclosures, open_count
+from engage.safeguarding.services import (
+    flag_disclosures,
+    not_checked_count,
+    open_count,
+    triage_translation,
+)
+from engage.surveys.answer_translations import Translated
 from engage.surveys.models import Survey
 from engage.surveys.panels import Panel
 from engage.surveys.pipeline import Submission
@@ -24,7 +30,16 @@ def flag_disclosures_step(session: Session, submission: Submission) -> Panel | N
     return Panel("safeguarding/_signposting.html", {"risks": frozenset(r.value for r in risks)})
 
 
+def triage_translation_step(session: Session, translated: Translated) -> None:
+    """A translation added or changed is triaged as an English answer would be."""
+    triage_translation(session, translated)
+
+
 def waiting_panel(session: Session, survey: Survey, responses: int) -> Panel | None:
-    """How many flagged answers wait for the lead: the only thing other roles may see."""
+    """How many answers wait for the lead (flagged, or in a language triage cannot read):
+    counts, the only thing other roles may see."""
     count = open_count(session, survey.id)
-    return Panel("safeguarding/_waiting.html", {"count": count}) if count else None
+    unchecked = not_checked_count(session, survey.id)
+    if not count and not unchecked:
+        return None
+    return Panel("safeguarding/_waiting.html", {"count": count, "unchecked": unchecked})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -12,11 +12,25 @@ from engage.auth.access import roles
 from engage.auth.roles import SAFEGUARDING
 from engage.db import get_session
 from engage.errors import InvalidInput
+from engage.i18n import get_language
 from engage.safeguarding import services
 from engage.safeguarding.models import FlagStatus
+from engage.surveys import answer_translations as translations
+from engage.surveys.answer_translations import TRANSLATION_STEPS
 from engage.surveys.models import Channel, Question, Response, Survey
+from engage.surveys.services import today
 
 bp = Blueprint("safeguarding", __name__, url_prefix="/safeguarding")
+
+
+def _language_name(code: str) -> str:
+    language = get_language(code)
+    return language.english_name if language else code
+
+
+def _direction(code: str) -> str:
+    language = get_language(code)
+    return language.direction if language else "auto"
 
 
 def _risk_labels(risks: str) -> list[str]:
@@ -46,6 +60,54 @@ def queue() -> ResponseReturnValue:
         statuses=list(FlagStatus),
         status=status,
     )
+
+
+@bp.get("/not-checked")
+@roles(SAFEGUARDING)
+def not_checked() -> ResponseReturnValue:
+    """Written answers in another language with no translation: triage could not read them."""
+    db = get_session()
+    items = services.list_not_checked(db)
+    record(
+        db,
+        AuditAction.SAFEGUARDING_VIEWED,
+        actor=current_user,
+        object_type="safeguarding_not_checked",
+    )
+    db.commit()
+    return render_template("safeguarding/not_checked.html", items=items)
+
+
+@bp.post("/not-checked/<answer_id>")
+@roles(SAFEGUARDING)
+def translate(answer_id: str) -> ResponseReturnValue:
+    """The lead adds a translation; it is triaged at once, as an English answer is."""
+    db = get_session()
+    answer = services.get_not_checked(db, answer_id)
+    try:
+        translations.save_translation(
+            db,
+            current_app.extensions[TRANSLATION_STEPS],
+            answer,
+            services.survey_of(db, answer),
+            request.form.get("translation", ""),
+            translated_by_id=current_user.id,
+            on=today(),
+        )
+    except InvalidInput as exc:
+        db.rollback()
+        flash(exc.message)
+        return redirect(url_for("safeguarding.not_checked"))
+    record(
+        db,
+        AuditAction.ANSWER_TRANSLATED,
+        actor=current_user,
+        object_type="answer",
+        object_id=str(answer.id),
+    )
+    db.commit()
+    flash("Translation saved and checked. The answer has left this list.")
+    return redirect(url_for("safeguarding.not_checked"))
 
 
 @bp.route("/<int:flag_id>", methods=["GET", "POST"])
@@ -90,11 +152,18 @@ def item(flag_id: int) -> ResponseReturnValue:
     question = db.get(Question, answer.question_id)
     survey = db.get(Survey, flag.survey_id)
     channel = db.get(Channel, response.channel_id) if response and response.channel_id else None
-    findings = triage(answer.text_value or "").findings
+    translation = translations.get_translation(db, answer.id)
+    # Triage's words are shown from the text it read: the translation where there is one.
+    findings = triage(translation.text if translation else (answer.text_value or "")).findings
+    language = response.language if response else "en"
     return render_template(
         "safeguarding/item.html",
         flag=flag,
         answer=answer,
+        translation=translation,
+        language=language,
+        language_name=_language_name(language),
+        direction=_direction(language),
         question=question,
         survey=survey,
         channel=channel,

@@ -186,11 +186,14 @@ def responses_frame(session: Session, survey: Survey) -> pd.DataFrame:
     """
     base = pd.DataFrame(
         session.execute(
-            select(Response.id, Response.submitted_on, Channel.name, Response.mode)
+            select(
+                Response.id, Response.submitted_on, Channel.name, Response.mode, Response.language
+            )
             .outerjoin(Channel, Channel.id == Response.channel_id)
             .where(Response.survey_id == survey.id)
         ).all(),
-        columns=["response_id", "submitted_on", "channel", "mode"],
+        # ``language``: the code of the language the survey was answered in (en, ur, ...).
+        columns=["response_id", "submitted_on", "channel", "mode", "language"],
     )
     answers = pd.DataFrame(
         session.execute(

@@ -6,9 +6,10 @@ A response has expired when ``submitted_on + retention_days < today``.
 
 By default only free text goes: ``text_value`` is set to NULL and the answer row
 is kept, so the count of people who answered a free-text question survives while
-what they wrote does not. Choices, ratings and numbers are kept. With
-``purge_responses`` the whole response is deleted instead, and its answers with it
-(ON DELETE CASCADE in the database).
+what they wrote does not; an officer's translation of it is deleted with it.
+Choices, ratings and numbers are kept. With ``purge_responses`` the whole response
+is deleted instead, and its answers and their translations with it (ON DELETE
+CASCADE in the database).
 
 ``purge`` changes nothing with ``dry_run``; otherwise it records one
 ``retention_purge`` audit event per survey it touched and never commits.
@@ -23,7 +24,7 @@ from sqlalchemy import ColumnElement, delete, distinct, func, select, update
 from sqlalchemy.orm import Session
 
 from engage.audit.services import AuditAction, record
-from engage.surveys.models import Answer, Response, Survey
+from engage.surveys.models import Answer, AnswerTranslation, Response, Survey
 
 REMOVED_TEXT = "(Removed under the survey's retention rule.)"
 
@@ -104,9 +105,20 @@ def _purge_survey(
     answers, responses = session.execute(
         select(func.count(), func.count(distinct(Answer.response_id))).where(*with_text)
     ).one()
-    if not answers:
+    # A translation is free text too: it goes with the answer it translates.
+    translated = (
+        select(AnswerTranslation.answer_id)
+        .join(Answer, Answer.id == AnswerTranslation.answer_id)
+        .where(Answer.response_id.in_(expired))
+    )
+    if not answers and not session.scalar(select(func.count()).select_from(translated.subquery())):
         return None
     if not dry_run:
+        session.execute(
+            delete(AnswerTranslation)
+            .where(AnswerTranslation.answer_id.in_(translated))
+            .execution_options(synchronize_session="fetch")
+        )
         session.execute(
             update(Answer)
             .where(*with_text)

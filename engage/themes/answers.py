@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from engage.errors import NotFound
 from engage.population.categories import broad_ethnic_groups
 from engage.reach.context import respondent_groups
-from engage.surveys.models import Answer, Kind, Question, Response, Survey
+from engage.surveys.models import Answer, AnswerTranslation, Kind, Question, Response, Survey
 from engage.themes.models import CodeAssignment, CodeStatus, Source
 
 NOT_KNOWN = "Not known"
@@ -61,16 +61,44 @@ def get_text_question(survey: Survey, raw: str | None) -> Question:
     return questions[0]
 
 
+FRAME_COLUMNS = (
+    "answer_id",
+    "response_id",
+    "channel_id",
+    "language",
+    "original",
+    "translation",
+    "text",
+)
+
+
 def answer_frame(session: Session, question: Question) -> pd.DataFrame:
-    """One row per non-empty answer: ``answer_id``, ``response_id``, ``channel_id``, ``text``."""
+    """One row per non-empty answer.
+
+    ``original`` is the answer as written, in ``language`` (its response's);
+    ``translation`` is an officer's translation or None. ``text`` is what the coders
+    and discovery read: the translation where there is one, else the original
+    (coding and seed terms understand English only).
+    """
     rows = session.execute(
-        select(Answer.id, Answer.response_id, Response.channel_id, Answer.text_value)
+        select(
+            Answer.id,
+            Answer.response_id,
+            Response.channel_id,
+            Response.language,
+            Answer.text_value,
+            AnswerTranslation.text,
+        )
         .join(Response, Response.id == Answer.response_id)
+        .outerjoin(AnswerTranslation, AnswerTranslation.answer_id == Answer.id)
         .where(Answer.question_id == question.id, Answer.text_value.is_not(None))
         .order_by(Answer.id)
     ).all()
-    frame = pd.DataFrame(rows, columns=["answer_id", "response_id", "channel_id", "text"])
-    return frame[frame["text"].str.strip().astype(bool)].reset_index(drop=True)
+    frame = pd.DataFrame(rows, columns=list(FRAME_COLUMNS[:-1]))
+    frame = frame[frame["original"].str.strip().astype(bool)].reset_index(drop=True)
+    translated = frame["translation"].notna()
+    frame["text"] = frame["original"].where(~translated, frame["translation"])
+    return frame
 
 
 def get_answer(session: Session, survey: Survey, answer_id: str) -> Answer:

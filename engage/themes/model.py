@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from engage.analysis import coding
-from engage.surveys.models import Answer, Question
+from engage.surveys.models import Answer, AnswerTranslation, Question
 from engage.themes.answers import answer_frame, assignments_for
 from engage.themes.codebook import (
     as_codebook,
@@ -94,6 +94,17 @@ def refresh_suggestions(session: Session, question: Question, *, force: bool = F
         return 0
     suggest_codes(session, frame, book=book, trained=trained)
     return len(frame)
+
+
+def refresh_answer(session: Session, question: Question, answer_id: uuid.UUID) -> bool:
+    """Redo one answer's machine suggestions now (its translation changed); people's
+    decisions stay. False if the answer is not a non-empty written answer to ``question``."""
+    frame = answer_frame(session, question)
+    frame = frame[frame["answer_id"] == answer_id]
+    if frame.empty:
+        return False
+    suggest_codes(session, frame, book=get_codebook(session), trained=current_model(session))
+    return True
 
 
 def _stale(session: Session, question: Question) -> pd.DataFrame:
@@ -295,10 +306,12 @@ def training_data(session: Session) -> tuple[list[str], pd.DataFrame]:
         .limit(MAX_TRAINING_ANSWERS)
         .subquery()
     )
+    # The translation where there is one: the model, like the seed terms, reads English.
     texts = dict(
         session.execute(
-            select(Answer.id, Answer.text_value)
+            select(Answer.id, func.coalesce(AnswerTranslation.text, Answer.text_value))
             .join(reviewed, reviewed.c.answer_id == Answer.id)
+            .outerjoin(AnswerTranslation, AnswerTranslation.answer_id == Answer.id)
             .where(Answer.text_value.is_not(None))
         ).all()
     )

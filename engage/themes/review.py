@@ -1,8 +1,10 @@
 """The review queue: people accept, reject and add codes, one answer card at a time.
 
 The queue orders answers by how useful reviewing them is next, filters by theme,
-group and channel, and hides answers in a blind sample the reviewer is still
-coding. Decisions record who made them; the suggestion's coder is kept.
+group, channel and language, and hides answers in a blind sample the reviewer is
+still coding. Decisions record who made them; the suggestion's coder is kept.
+An answer in another language shows as written (with its language and direction)
+and, below it, its translation, which is what the coders read.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engage.errors import InvalidInput, NotFound
-from engage.surveys.models import Answer, Question, Survey
+from engage.i18n import SOURCE, get_language
+from engage.surveys.answer_translations import get_translation
+from engage.surveys.models import Answer, Question, Response, Survey
 from engage.themes.answers import (
     DIMENSIONS,
     NOT_KNOWN,
@@ -171,6 +175,12 @@ class Card:
     reviewed: bool
     pending: int
     about: str
+    language: str = SOURCE  # the code, for the text's lang attribute
+    language_name: str = "English"
+    direction: str = "ltr"
+    # The officer's translation, cut like ``pieces`` (trigger words are found in it).
+    translation: list[tuple[str, bool]] | None = None
+    translation_text: str = ""
 
 
 @dataclass
@@ -178,6 +188,7 @@ class QueueFilters:
     theme: int | None = None
     group: str = ""  # "dimension:value"
     channel: int | None = None
+    language: str = ""
     show: str = "all"  # all | todo | reviewed
     order: str = "useful"  # useful | random
     page: int = 1
@@ -187,6 +198,7 @@ class QueueFilters:
             "theme": self.theme,
             "group": self.group,
             "channel": self.channel,
+            "language": self.language,
             "show": self.show,
             "order": self.order,
             "page": self.page,
@@ -209,6 +221,7 @@ class Queue:
     quick: list[tuple[int, str, str]]
     group_options: list[tuple[str, str]]
     channel_options: list[tuple[int, str]]
+    language_options: list[tuple[str, str]]
     model_version: str | None
     reviews_since_training: int
     retrain_after: int
@@ -226,6 +239,7 @@ def parse_filters(args: Any) -> QueueFilters:
         theme=number("theme"),
         group=str(args.get("group", "") or "")[:200],
         channel=number("channel"),
+        language=str(args.get("language", "") or "").strip().lower()[:16],
         show=show if show in ("all", "todo", "reviewed") else "all",
         order=order if order in ("useful", "random") else "useful",
         page=max(1, number("page") or 1),
@@ -256,22 +270,38 @@ def _code_views(assignments: Sequence[CodeAssignment], order: dict[int, int]) ->
     ]
 
 
+def language_name(code: str) -> str:
+    language = get_language(code)
+    return language.english_name if language else code
+
+
 def _card(
     answer_id: uuid.UUID,
     text: str,
     assignments: Sequence[CodeAssignment],
     order: dict[int, int],
     about: str,
+    *,
+    language: str = SOURCE,
+    translation: str | None = None,
 ) -> Card:
     codes = _code_views(assignments, order)
     triggers = [r for c in codes if c.status != CodeStatus.REJECTED.value for r in c.reasons]
+    known = get_language(language)
     return Card(
         answer_id=str(answer_id),
-        pieces=highlight(text, triggers),
+        # The coders read the translation, so their trigger words are marked there.
+        pieces=highlight(text, [] if translation else triggers),
         codes=codes,
         reviewed=any(a.reviewer_id is not None for a in assignments),
         pending=sum(1 for c in codes if c.status == CodeStatus.SUGGESTED.value),
         about=about,
+        language=language,
+        language_name=language_name(language),
+        # An unknown code: let the browser find the direction from the text itself.
+        direction=known.direction if known else "auto",
+        translation=highlight(translation, triggers) if translation else None,
+        translation_text=translation or "",
     )
 
 
@@ -317,6 +347,8 @@ def build_queue(
         )
     if filters.channel is not None:
         keep &= frame["channel_id"] == filters.channel
+    if filters.language:
+        keep &= frame["language"] == filters.language
     if filters.group and ":" in filters.group:
         dimension, value = filters.group.split(":", 1)
         if dimension in groups.columns:
@@ -343,9 +375,22 @@ def build_queue(
     filters.page = min(filters.page, pages)
     page = chosen.iloc[(filters.page - 1) * PAGE_SIZE : filters.page * PAGE_SIZE]
     cards = [
-        _card(answer_id, text, by_answer.get(answer_id, []), order, _about(groups, response_id))
-        for answer_id, text, response_id in zip(
-            page["answer_id"], page["text"], page["response_id"], strict=True
+        _card(
+            answer_id,
+            original,
+            by_answer.get(answer_id, []),
+            order,
+            _about(groups, response_id),
+            language=language,
+            translation=translation if isinstance(translation, str) else None,
+        )
+        for answer_id, original, response_id, language, translation in zip(
+            page["answer_id"],
+            page["original"],
+            page["response_id"],
+            page["language"],
+            page["translation"],
+            strict=True,
         )
     ]
     group_options = [
@@ -369,6 +414,10 @@ def build_queue(
         quick=quick_themes(themes),
         group_options=group_options,
         channel_options=[(c.id, c.name) for c in survey.channels],
+        language_options=sorted(
+            ((str(code), language_name(str(code))) for code in set(frame["language"])),
+            key=lambda option: (option[0] != SOURCE, option[1]),
+        ),
         model_version=trained.version if trained else None,
         reviews_since_training=reviews_since_training(session),
         retrain_after=RETRAIN_AFTER,
@@ -380,12 +429,16 @@ def build_card(session: Session, survey: Survey, answer_id: uuid.UUID) -> Card:
     answer = get_answer(session, survey, str(answer_id))
     themes = list_themes(session)
     groups, _, _ = respondent_group_frame(session, survey)
+    translation = get_translation(session, answer.id)
+    language = session.scalar(select(Response.language).where(Response.id == answer.response_id))
     return _card(
         answer.id,
         answer.text_value or "",
         assignments_for(session, [answer.id]),
         {t.id: t.position for t in themes},
         _about(groups, answer.response_id),
+        language=language or SOURCE,
+        translation=translation.text if translation else None,
     )
 
 

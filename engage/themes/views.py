@@ -30,7 +30,9 @@ from engage.auth.roles import DESIGNERS, READERS, STAFF
 from engage.db import begin_write, get_session
 from engage.errors import InvalidInput
 from engage.quotes.services import local_names
+from engage.surveys import answer_translations as translations
 from engage.surveys import services as survey_services
+from engage.surveys.answer_translations import TRANSLATION_STEPS
 from engage.surveys.models import Question, Survey
 from engage.themes import answers
 from engage.themes import codebook as codebook_tasks
@@ -404,6 +406,49 @@ def add_code(survey_id: int, answer_id: str) -> ResponseReturnValue:
         flash("Choose a theme from the codebook to add.")
         return _back(survey.id, answer.question_id, str(answer.id))
     review_tasks.add_code(db, answer, codebook_tasks.get_theme(db, int(raw)), current_user.id)
+    return _after_decision(db, survey, _question_of(db, survey, answer.id), answer.id)
+
+
+@bp.post("/review/answers/<answer_id>/translation")
+@roles(READERS)
+def translate(survey_id: int, answer_id: str) -> ResponseReturnValue:
+    """Add, change or remove the translation of an answer; the answer stays as written."""
+    db = get_session()
+    survey = survey_services.get_survey(db, survey_id)
+    answer = answers.get_answer(db, survey, answer_id)
+    steps = current_app.extensions[TRANSLATION_STEPS]
+    on = survey_services.today()
+    if request.form.get("action") == "remove":
+        if translations.remove_translation(db, steps, answer, survey.id, on=on):
+            record(
+                db,
+                AuditAction.ANSWER_TRANSLATION_REMOVED,
+                actor=current_user,
+                object_type="answer",
+                object_id=str(answer.id),
+            )
+    else:
+        try:
+            translations.save_translation(
+                db,
+                steps,
+                answer,
+                survey.id,
+                request.form.get("translation", ""),
+                translated_by_id=current_user.id,
+                on=on,
+            )
+        except InvalidInput as exc:
+            db.rollback()
+            flash(exc.message)
+            return _back(survey.id, answer.question_id, str(answer.id))
+        record(
+            db,
+            AuditAction.ANSWER_TRANSLATED,
+            actor=current_user,
+            object_type="answer",
+            object_id=str(answer.id),
+        )
     return _after_decision(db, survey, _question_of(db, survey, answer.id), answer.id)
 
 

@@ -329,3 +329,75 @@ def test_generated_details_never_survive(before: str, detail: tuple[str, str], a
     text = f"{before} {value} {after}"
     result = redact(text)
     assert value not in result.text
+
+
+# --- other languages and scripts -------------------------------------------------------------
+
+# (text, [(kind, value)]): answers in the languages Engage is offered in, with
+# details written in their own digits and letters.
+IN_OTHER_SCRIPTS = [
+    # Urdu, Extended Arabic-Indic digits
+    ("میرا نمبر ۰۷۷۰۰ ۹۰۰۱۲۳ ہے، مجھے کال کریں", [("phone", "۰۷۷۰۰ ۹۰۰۱۲۳")]),
+    ("میرا انسٹا @علی_۹۹ ہے", [("handle", "@علی_۹۹")]),
+    # Arabic, Arabic-Indic digits, an email and a link with Arabic letters
+    ("اتصل بي على ٠٧٧٠٠ ٩٠٠٤٥٦ بعد المدرسة", [("phone", "٠٧٧٠٠ ٩٠٠٤٥٦")]),
+    ("راسلني على سارة@مثال.com من فضلك", [("email", "سارة@مثال.com")]),
+    ("شاهد https://مثال.com/صفحة اليوم", [("url", "https://مثال.com/صفحة")]),
+    # Bengali digits, and a postcode right beside Bengali text
+    ("আমার নম্বর ০৭৭০০ ৯০০৭৮৯, ফোন করো", [("phone", "০৭৭০০ ৯০০৭৮৯")]),
+    ("আমি B15 2TTতে থাকি", [("postcode", "B15 2TT")]),
+    # Punjabi (Gurmukhi digits)
+    ("ਮੇਰਾ ਨੰਬਰ ੦੭੭੦੦ ੯੦੦੩੨੧ ਹੈ", [("phone", "੦੭੭੦੦ ੯੦੦੩੨੧")]),
+    ("ਮੈਂ DY1 1AA ਦੇ ਕੋਲ ਰਹਿੰਦਾ ਹਾਂ", [("postcode", "DY1 1AA")]),
+    # Full-width digits and at sign
+    ("番号は０７７００ ９００６５４です", [("phone", "０７７００ ９００６５４")]),
+    ("follow ＠jay_k99 for it", [("handle", "＠jay_k99")]),
+    # Polish, Romanian and Welsh: letters with diacritics in emails, handles and links
+    ("Napisz do mnie: zośka.kowalska@poczta.pl", [("email", "zośka.kowalska@poczta.pl")]),
+    ("mój snap to @zośka_22 haha", [("handle", "@zośka_22")]),
+    ("Scrie-mi la ștefan.popescu@gmail.com", [("email", "ștefan.popescu@gmail.com")]),
+    ("Vezi pe țară-mea.ro/pagina", [("url", "țară-mea.ro/pagina")]),
+    ("Ffoniwch fi ar 07700 900987 ar ôl ysgol", [("phone", "07700 900987")]),
+    ("Dw i'n byw yn CF10 1AA ger y parc", [("postcode", "CF10 1AA")]),
+]
+
+CLEAN_IN_OTHER_LANGUAGES = [
+    "میں پندرہ سال کا ہوں اور رات کو پارک میں ڈر لگتا ہے",  # Urdu
+    "میری عمر ۱۵ سال ہے اور ۲۰۲۳ میں یہاں آیا",  # Urdu, a year and an age in its digits
+    "لا أشعر بالأمان في الحديقة بعد الساعة ٩ مساءً",  # Arabic, a time
+    "আমার বয়স ১৫ বছর, রাতে বাসে ভয় লাগে",  # Bengali
+    "ਰਾਤ ਨੂੰ ਗਲੀ ਵਿੱਚ ਬਹੁਤ ਹਨੇਰਾ ਹੁੰਦਾ ਹੈ, ੧੦ ਵਜੇ ਤੋਂ ਬਾਅਦ",  # Punjabi
+    "Mam 15 lat i boję się chodzić wieczorem po parku.",  # Polish
+    "În parc sunt mulți oameni beți seara, după ora 22.",  # Romanian
+    "Dw i ddim yn teimlo'n saff yn y dref ar ôl 9pm.",  # Welsh
+    "Childline ০৮০০ ১১১১ আছে",  # a helpline in Bengali digits survives
+    "Zadzwoń na 0800 1111 jeśli potrzebujesz pomocy",  # Childline, Polish
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), IN_OTHER_SCRIPTS)
+def test_details_in_other_scripts_are_redacted(text: str, expected: list[tuple[str, str]]) -> None:
+    result = redact(text)
+    assert [(s.kind, text[s.start : s.end]) for s in result.spans] == expected
+    for _, value in expected:
+        assert value not in result.text
+
+
+@pytest.mark.parametrize("text", CLEAN_IN_OTHER_LANGUAGES)
+def test_clean_answers_in_other_languages_are_untouched(text: str) -> None:
+    result = redact(text)
+    assert result.spans == ()
+    assert result.text == text
+
+
+def test_corpus_covers_every_offered_language_and_finds_every_detail_in_them() -> None:
+    rows, local_names = load_redaction_corpus()
+    other = [r for r in rows if r.get("language", "en") != "en"]
+    languages = {r["language"] for r in other}
+    assert languages == {"ur", "ar", "bn", "pa", "pl", "ro", "cy"}
+    for language in languages:
+        mine = [r for r in other if r["language"] == language]
+        assert any(r["expected"] for r in mine) and any(not r["expected"] for r in mine)
+    scores = score_redaction(other, local_names)
+    assert sum(scores.fn.values()) == 0, dict(scores.fn)
+    assert sum(scores.fp.values()) == 0, dict(scores.fp)
