@@ -7,15 +7,16 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol, cast
 
 import pandas as pd
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from engage.db import insert_or_skip
 from engage.errors import NotAccepting, NotFound
 from engage.exports import escape_frame
+from engage.i18n import N_, SOURCE
 from engage.surveys.logic import Parsed
 from engage.surveys.models import (
     PREFER_NOT_TO_SAY,
@@ -50,8 +51,8 @@ class ChannelLike(Protocol):
     def cap(self) -> int | None: ...
 
 
-_INSERT_RESPONSE = insert(Response.__table__)
-_INSERT_ANSWER = insert(Answer.__table__)
+_INSERT_RESPONSE = insert(cast(Table, Response.__table__))
+_INSERT_ANSWER = insert(cast(Table, Answer.__table__))
 
 
 def record_response(
@@ -63,6 +64,7 @@ def record_response(
     on: date,
     nonce: str | None,
     mode: Mode = Mode.ONLINE,
+    language: str = SOURCE,
 ) -> Stored | None:
     """Store one response and its answers. Returns None if this form was already stored.
 
@@ -79,8 +81,10 @@ def record_response(
         used = session.scalar(select(func.count()).where(Response.channel_id == channel.id)) or 0
         if used >= channel.cap:
             raise NotAccepting(
-                "This link has reached the number of responses it was set up for. "
-                "Thank you for your interest."
+                N_(
+                    "This link has reached the number of responses it was set up for. "
+                    "Thank you for your interest."
+                )
             )
     response_id = uuid.uuid4()
     # Core inserts on the tables: the ORM's bulk machinery costs more than the write here.
@@ -92,9 +96,10 @@ def record_response(
             "channel_id": channel.id if channel else None,
             "mode": mode.value,
             "submitted_on": on,
+            "language": language,
         },
     )
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"id": uuid.uuid4(), "response_id": response_id, "question_id": qid, **values}
         for qid, parsed in answers.items()
         for values in _answer_values(parsed)

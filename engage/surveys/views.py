@@ -32,6 +32,7 @@ from engage.auth.roles import DESIGNERS, READERS, STAFF
 from engage.choices import choices
 from engage.db import get_session
 from engage.errors import EngageError, InvalidInput
+from engage.i18n import Message
 from engage.population.areas import AREA_GROUPS, area_names
 from engage.surveys import logic, responses, retention, services
 from engage.surveys.forms import (
@@ -128,7 +129,7 @@ def _overview_context(db: Any, survey: Survey) -> dict[str, Any]:
         "survey": survey,
         "total": total,
         "table": table,
-        "by_mode": {Mode(k).label: int(v) for k, v in by_mode.items()},
+        "by_mode": {Mode(str(k)).label: int(v) for k, v in by_mode.items()},
         "areas": [(code, names.get(code, code)) for code in survey.area_codes],
         "channel_counts": services.channel_counts(db, survey.id),
         "problems": services.publish_problems(survey)
@@ -584,7 +585,7 @@ def key_in_response(survey_id: int) -> ResponseReturnValue:
     form = PaperResponseForm()
     form.channel.choices = choices((c.id, c.name) for c in survey.channels)
     raw: logic.RawAnswers = {}
-    errors: dict[str, str] = {}
+    errors: dict[str, Message] = {}
     if form.validate_on_submit():
         try:
             raw = logic.collect_raw(survey, dict(request.form.lists()))
