@@ -28,13 +28,13 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 
 ## translations: compile the gettext catalogues (.mo files are build output)
 translations: $(RUN_STAMP)
-	$(BIN)/pybabel compile -q -d translations -D "messages easyread"
+	$(BIN)/pybabel -q compile -d translations -D "messages easyread"
 
 ## translations-update: extract every respondent string into messages.pot and merge it into each catalogue
 translations-update: $(RUN_STAMP)
-	$(BIN)/pybabel extract $(BABEL_EXTRACT) -o translations/messages.pot .
-	$(BIN)/pybabel update -q -i translations/messages.pot -d translations -D messages --no-wrap --ignore-obsolete
-	$(BIN)/pybabel update -q -i translations/messages.pot -d translations -D easyread --no-wrap --ignore-obsolete
+	$(BIN)/pybabel -q extract $(BABEL_EXTRACT) -o translations/messages.pot .
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations -D messages --no-wrap --ignore-obsolete
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations -D easyread --no-wrap --ignore-obsolete
 	$(MAKE) translations
 
 ## browser-deps: axe-core for the browser tests' accessibility audit (pinned in tests/browser/package.json)
