@@ -35,6 +35,13 @@ _EASY_READ_DOMAIN = Domain(translation_directories=[str(TRANSLATIONS)], domain=E
 babel = Babel()
 
 
+def catalogue_path(language: Language) -> Path:
+    """Where a shipped language's interface catalogue (.po) lives."""
+    if language.code == EASY_READ:
+        return TRANSLATIONS / str(language.locale) / "LC_MESSAGES" / f"{EASY_READ_DOMAIN}.po"
+    return TRANSLATIONS / str(language.locale) / "LC_MESSAGES" / "messages.po"
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", LANGUAGES[SOURCE].locale_id)
