@@ -298,3 +298,15 @@ def test_page_weight_per_language_within_budget(client, make_survey, offer) -> N
             page = client.get(url)
             weight = len(page.data) + len(css)
             assert weight <= PAGE_BUDGET, (url, weight)
+
+
+def test_respondent_stylesheets_use_logical_properties_only() -> None:
+    from engage.gettext import ROOT
+
+    for name in ("engage.css", "results.css"):
+        css = (ROOT / "static" / "css" / name).read_text(encoding="utf-8")
+        physical = re.findall(
+            r"[\w-]*(?<![\w-])(?:left|right)\b[\w-]*\s*:[^;}]*|:\s*(?:left|right)\b", css
+        )
+        assert physical == [], (name, physical)
+        assert "@font-face" not in css and "url(" not in css  # system fonts, nothing fetched
