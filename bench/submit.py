@@ -5,6 +5,7 @@ Run from the repository root::
     .venv/bin/python bench/submit.py            # full run, about a minute and a half
     .venv/bin/python bench/submit.py --quick    # smoke run: 50 requests/s for 3 s
     .venv/bin/python bench/submit.py --json bench-results.json
+    .venv/bin/python bench/submit.py --language ur   # also saturate in Urdu, same run
 
 What it does, all on loopback, in one run:
 
@@ -14,7 +15,8 @@ What it does, all on loopback, in one run:
    ``--workers`` of them, access log to /dev/null) and checks that one real
    submission returns "Thank you" and stores one row.
 3. Measures the respondent page weight: every page of the flow (HTML plus every
-   same-origin stylesheet and script it references).
+   same-origin stylesheet and script it references), in every shipped language
+   (the survey offers them all), and reports the heaviest page per language.
 4. Fetches one form per request to be sent (GET /s/<code>/start, each with its
    own session cookie, which carries the CSRF secret), waits past the bot check's
    minimum completion time, then posts each form's final page once, completing
@@ -70,6 +72,9 @@ import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))  # this checkout's engage, whatever is installed
+from engage.i18n import LANGUAGES, SOURCE  # noqa: E402
+
 RATE_LIMIT = "1000000 per minute"
 MIN_COMPLETION_SECONDS = 1
 PAGE_WEIGHT_GOAL = 30 * 1024
@@ -148,7 +153,7 @@ def set_up_database(db_path: Path, secret: str) -> SurveyPlan:
     from engage.db import make_engine, new_session
     from engage.migrate import upgrade
     from engage.surveys import logic, services
-    from engage.surveys.models import Status
+    from engage.surveys.models import Status, SurveyLanguage
 
     url = f"sqlite:///{db_path}"
     engine = make_engine(url)
@@ -176,6 +181,12 @@ def set_up_database(db_path: Path, secret: str) -> SurveyPlan:
                     starter="young_people",
                 )
                 services.set_status(session, created, Status.OPEN.value)
+                # Offered in every shipped language, so each can be weighed and driven.
+                created.languages.extend(
+                    SurveyLanguage(code=code, position=n)
+                    for n, code in enumerate(LANGUAGES)
+                    if code != SOURCE
+                )
                 session.commit()
                 survey = services.get_survey(session, created.id)
                 code = survey.channels[0].code
@@ -363,9 +374,12 @@ async def fetch_form(session: aiohttp.ClientSession, base: str, code: str) -> Fo
     )
 
 
-def form_fields(form: Form, page_id: int, answers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def form_fields(
+    form: Form, page_id: int, answers: list[tuple[str, str]], language: str = SOURCE
+) -> list[tuple[str, str]]:
     return [
         ("csrf_token", form.csrf_token),
+        ("lang", language),
         ("nonce", form.nonce),
         ("started", form.started),
         ("_page", str(page_id)),
@@ -375,11 +389,10 @@ def form_fields(form: Form, page_id: int, answers: list[tuple[str, str]]) -> lis
     ]
 
 
-def engage_request(form: Form, plan: SurveyPlan) -> Request:
+def engage_request(form: Form, plan: SurveyPlan, language: str = SOURCE) -> Request:
     """The final page's POST, carrying every page's answers: one request completes the survey."""
-    body = urlencode(
-        form_fields(form, plan.last_section_id, plan.answers_through(plan.last_section_id))
-    ).encode()
+    answers = plan.answers_through(plan.last_section_id)
+    body = urlencode(form_fields(form, plan.last_section_id, answers, language)).encode()
     return Request(
         path=f"/s/{plan.code}",
         body=body,
@@ -454,6 +467,8 @@ class RunStats:
     ran_out_of_forms: bool = False
     stopped_after_s: float | None = None  # open loop: sending stopped, server too far behind
     stopped_in_flight: int = 0
+    # Saturation in --language, run right after this one (English) in the same server.
+    extra: RunStats | None = None
 
     @property
     def errors(self) -> int:
@@ -590,6 +605,7 @@ class _Assets(HTMLParser):
 
 @dataclass
 class PageWeight:
+    language: str
     name: str
     html_bytes: int
     asset_bytes: int  # same-origin stylesheets and scripts
@@ -609,6 +625,7 @@ async def weigh(
     html: bytes,
     name: str,
     cache: dict[str, int],
+    language: str = SOURCE,
 ) -> PageWeight:
     parser = _Assets()
     parser.feed(html.decode("utf-8", "replace"))
@@ -624,7 +641,7 @@ async def weigh(
                 cache[absolute] = len(await response.read())
         return urlparse(absolute).path, cache[absolute]
 
-    weight = PageWeight(name, len(html), 0, [], 0, [])
+    weight = PageWeight(language, name, len(html), 0, [], 0, [])
     for ref in parser.urls:
         where, n = await size(ref)
         if n is None:
@@ -639,30 +656,31 @@ async def weigh(
     return weight
 
 
-async def page_weights(base: str, plan: SurveyPlan) -> list[PageWeight]:
+async def page_weights(base: str, plan: SurveyPlan, language: str = SOURCE) -> list[PageWeight]:
     """Walk the respondent's flow page by page (without submitting) and weigh each page."""
     cache: dict[str, int] = {}
     weights: list[PageWeight] = []
+    query = f"?lang={language}"
     async with client() as session:
+
+        async def weighed(url: str, html: bytes, name: str) -> PageWeight:
+            return await weigh(session, base, url, html, name, cache, language)
+
         landing = f"{base}/s/{plan.code}"
-        async with session.get(landing) as response:
-            weights.append(
-                await weigh(session, base, landing, await response.read(), "landing", cache)
-            )
+        async with session.get(landing + query) as response:
+            weights.append(await weighed(landing, await response.read(), "landing"))
         first = f"{base}/s/{plan.code}/start"
-        async with session.get(first) as response:
+        async with session.get(first + query) as response:
             html = await response.read()
             morsel = response.cookies.get("engage")
         fields = hidden_fields(html.decode())
-        name = f"page 1: {plan.pages[0].title}"
-        weights.append(await weigh(session, base, first, html, name, cache))
+        weights.append(await weighed(first, html, f"page 1: {plan.pages[0].title}"))
         if morsel is None:
             raise SetupError("GET /s/<code>/start set no session cookie")
         form = Form(morsel.value, fields["csrf_token"], fields["nonce"], fields["started"], "")
         for number, (previous, page) in enumerate(zip(plan.pages, plan.pages[1:], strict=False), 2):
-            body = urlencode(
-                form_fields(form, previous.section_id, plan.answers_through(previous.section_id))
-            )
+            answers = plan.answers_through(previous.section_id)
+            body = urlencode(form_fields(form, previous.section_id, answers, language))
             async with session.post(
                 landing,
                 data=body.encode(),
@@ -676,10 +694,18 @@ async def page_weights(base: str, plan: SurveyPlan) -> list[PageWeight]:
                     )
             if hidden_fields(html.decode()).get("_page") != str(page.section_id):
                 raise SetupError(f"expected page {number} ({page.title}) but got another page")
-            weights.append(
-                await weigh(session, base, landing, html, f"page {number}: {page.title}", cache)
-            )
+            if f'<html lang="{language}"' not in html.decode():
+                raise SetupError(f"page {number} was not served in {language}")
+            weights.append(await weighed(landing, html, f"page {number}: {page.title}"))
     return weights
+
+
+def heaviest_by_language(weights: list[PageWeight]) -> dict[str, PageWeight]:
+    found: dict[str, PageWeight] = {}
+    for w in weights:
+        if w.language not in found or w.total > found[w.language].total:
+            found[w.language] = w
+    return found
 
 
 # ---------------------------------------------------------------- the run
@@ -696,6 +722,7 @@ class Options:
     workers: int
     json_path: str | None
     keep: bool
+    language: str
 
 
 def parse_args(argv: Sequence[str] | None) -> Options:
@@ -718,6 +745,12 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     parser.add_argument("--json", dest="json_path", help="also write the results to this file")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and logs")
     parser.add_argument("--quick", action="store_true", help="smoke run: 50 requests/s for 3 s")
+    parser.add_argument(
+        "--language",
+        default=SOURCE,
+        choices=sorted(LANGUAGES),
+        help="also saturate with submissions in this language, against English in the same run",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.rate, args.seconds, args.sat_seconds = 50.0, 3.0, 3.0
@@ -732,6 +765,7 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         workers=args.workers,
         json_path=args.json_path,
         keep=args.keep,
+        language=args.language,
     )
 
 
@@ -775,7 +809,7 @@ async def run_engage(
     options: Options, plan: SurveyPlan, db_path: Path, base: str
 ) -> tuple[int, list[PageWeight], dict[str, float], RunStats, RunStats]:
     body_size = await verify_one(base, plan, db_path)
-    weights = await page_weights(base, plan)
+    weights = [w for code in LANGUAGES for w in await page_weights(base, plan, code)]
 
     print(
         f"  fetching {options.requests:,} forms for the open loop "
@@ -822,6 +856,28 @@ async def run_engage(
     )
     await closed_loop(closed, base, leftover, engage_check)
     closed.rows_stored = count_rows(db_path, rows_sql, [plan.survey_id]) - before
+    if options.language != SOURCE:
+        # The same saturation, every submission in another language (its interface
+        # catalogue, its survey words, response.language), right after English.
+        language = options.language
+        print(f"  fetching {wanted:,} forms for saturation in {language}...", flush=True)
+        forms = await prepare_forms(base, plan.code, wanted, options.concurrency)
+        await asyncio.sleep(MIN_COMPLETION_SECONDS + 0.3)
+        in_language = RunStats(
+            f"engage-{language}", "closed", None, options.concurrency, options.sat_seconds
+        )
+        before = count_rows(db_path, rows_sql, [plan.survey_id])
+        print(f"  saturation in {language}...", flush=True)
+        requests = [engage_request(form, plan, language) for form in forms]
+        await closed_loop(in_language, base, requests, engage_check)
+        in_language.rows_stored = count_rows(db_path, rows_sql, [plan.survey_id]) - before
+        stored_sql = "SELECT count(*) FROM response WHERE survey_id = ? AND language = ?"
+        in_language_rows = count_rows(db_path, stored_sql, [plan.survey_id, language])
+        if in_language_rows != in_language.rows_stored:
+            raise SetupError(
+                f"{in_language.rows_stored} rows stored but {in_language_rows} in {language}"
+            )
+        closed.extra = in_language
     return body_size, weights, prep, opened, closed
 
 
@@ -869,7 +925,9 @@ def report(
         if bare_closed.achieved_rate
         else 0.0
     )
-    rows_ok = all(r.rows_match for r in runs)
+    rows_ok = all(r.rows_match for r in runs) and (
+        engage_closed.extra is None or engage_closed.extra.rows_match
+    )
     heaviest = max(weights, key=lambda w: w.total)
     kept_up = engage_open.achieved_rate >= 0.95 * options.rate and engage_open.errors == 0
     p99_ok = engage_open.p99_ms < P99_GOAL_MS and kept_up
@@ -945,11 +1003,28 @@ def report(
         if notes:
             print(f"  note {r.app} {r.mode}: " + "; ".join(notes))
     print()
-    print("Respondent page weight (HTML + same-origin CSS + JS, uncompressed):")
+    print("Respondent page weight (HTML + same-origin CSS + JS, uncompressed), in English:")
     for w in weights:
+        if w.language != SOURCE:
+            continue
         print(
             f"  {w.name:<48} HTML {w.html_bytes:>7,} B + CSS/JS {w.asset_bytes:>6,} B "
             f"= {w.total:>7,} B"
+        )
+    print("Heaviest respondent page per language:")
+    for code, w in heaviest_by_language(weights).items():
+        print(f"  {code:<10} {w.name:<40} {w.total:>7,} B")
+    extra = engage_closed.extra
+    if extra is not None:
+        ratio_language = (
+            extra.achieved_rate / engage_closed.achieved_rate
+            if engage_closed.achieved_rate
+            else 0.0
+        )
+        print(
+            f"Saturation in {extra.app.removeprefix('engage-')}: {extra.achieved_rate:,.0f}/s "
+            f"(p99 {extra.p99_ms:,.0f} ms) against English {engage_closed.achieved_rate:,.0f}/s: "
+            f"ratio {ratio_language:.2f}"
         )
     assets = sorted({a for w in weights for a in w.assets})
     others = sorted({a for w in weights for a in w.not_counted})
@@ -997,6 +1072,10 @@ def report(
         "form_preparation": prep,
         "runs": [{**asdict(r), "errors": r.errors, "rows_match": r.rows_match} for r in runs],
         "page_weight": [{**asdict(w), "total": w.total} for w in weights],
+        "heaviest_page_by_language": {
+            code: {"page": w.name, "total": w.total}
+            for code, w in heaviest_by_language(weights).items()
+        },
         "goals": {
             "ratio": {"value": ratio, "goal": RATIO_GOAL, "pass": ratio >= RATIO_GOAL},
             "p99_ms": {

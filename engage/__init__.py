@@ -11,7 +11,7 @@ from flask.wrappers import Response as FlaskResponse
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from engage import db
+from engage import db, gettext
 from engage.config import load_settings
 from engage.errors import PUBLIC_BLUEPRINTS, register_error_handlers
 from engage.extensions import csrf, login_manager, make_limiter
@@ -46,9 +46,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "engage")
 
     db.init_app(app)
-    from engage.surveys.public import check_body_encoding
+    gettext.init_app(app)
+    from engage.surveys.public import check_body_encoding, choose_request_language
 
     app.before_request(check_body_encoding)  # before CSRF reads the form
+    app.before_request(choose_request_language)  # so a CSRF error page is translated too
     csrf.init_app(app)
     limiter = make_limiter(app.config["RATELIMIT_STORAGE_URI"], app.config["RATELIMIT_KEY_PREFIX"])
     limiter.init_app(app)

@@ -2,6 +2,10 @@
 
 Services raise these with data, not HTML; the handlers here pick the status and
 the page. A 500 rolls the session back so no half-written rows survive.
+
+Messages and titles are English msgids (marked with ``N_`` where respondents see
+them); a public page translates them when it renders, officer pages show them as
+they are.
 """
 
 from __future__ import annotations
@@ -13,21 +17,26 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from engage.gettext import translate
+from engage.i18n import N_, Message
+
 log = logging.getLogger(__name__)
 
 
 class EngageError(Exception):
     status = 400
-    title = "Something is not right"
+    title = N_("Something is not right")
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | Message) -> None:
+        super().__init__(str(message))
+        self.message = str(message)  # English, for officer pages
+        # What a public page translates (a plain string is its own msgid).
+        self.translatable: str | Message = message
 
 
 class NotFound(EngageError):
     status = 404
-    title = "Page not found"
+    title = N_("Page not found")
 
 
 class Conflict(EngageError):
@@ -43,39 +52,39 @@ class NotAccepting(EngageError):
     """A survey or channel that is closed, archived, full or not yet open."""
 
     status = 410
-    title = "This survey is not taking responses"
+    title = N_("This survey is not taking responses")
 
 
 class InvalidInput(EngageError):
     status = 422
-    title = "There is a problem with what was sent"
+    title = N_("There is a problem with what was sent")
 
 
 class Throttled(EngageError):
     status = 429
-    title = "Too many attempts"
+    title = N_("Too many attempts")
 
 
 HTTP_TITLES = {
-    400: "Something is not right",
+    400: N_("Something is not right"),
     403: "You do not have access to this page",
-    404: "Page not found",
-    405: "That is not allowed here",
-    410: "This page has gone",
-    413: "What you sent is too large",
-    415: "That kind of content is not accepted",
-    422: "There is a problem with what was sent",
-    429: "Too many attempts",
+    404: N_("Page not found"),
+    405: N_("That is not allowed here"),
+    410: N_("This page has gone"),
+    413: N_("What you sent is too large"),
+    415: N_("That kind of content is not accepted"),
+    422: N_("There is a problem with what was sent"),
+    429: N_("Too many attempts"),
 }
 
 HTTP_MESSAGES = {
-    400: "The request could not be understood. Go back, reload the page and try again.",
+    400: N_("The request could not be understood. Go back, reload the page and try again."),
     403: "Your account does not have the role this page needs.",
-    404: "Check the address, or go back to the page you came from.",
-    405: "That page cannot be used that way.",
-    413: "The form was larger than we accept. Shorten your answers and try again.",
-    415: "Send the form as a normal web form.",
-    429: "Please wait a few minutes and try again.",
+    404: N_("Check the address, or go back to the page you came from."),
+    405: N_("That page cannot be used that way."),
+    413: N_("The form was larger than we accept. Shorten your answers and try again."),
+    415: N_("Send the form as a normal web form."),
+    429: N_("Please wait a few minutes and try again."),
 }
 
 
@@ -83,26 +92,34 @@ HTTP_MESSAGES = {
 PUBLIC_BLUEPRINTS = frozenset({"respond", "results"})
 
 
-def _render(status: int, title: str, message: str) -> ResponseReturnValue:
-    public = request.blueprint in PUBLIC_BLUEPRINTS
-    template = "errors/public.html" if public else "errors/officer.html"
-    return render_template(template, status=status, title=title, message=message), status
+def _render(status: int, title: str, message: str | Message) -> ResponseReturnValue:
+    if request.blueprint in PUBLIC_BLUEPRINTS:
+        page = render_template(
+            "errors/public.html", status=status, title=translate(title), message=translate(message)
+        )
+    else:
+        page = render_template(
+            "errors/officer.html", status=status, title=title, message=str(message)
+        )
+    return page, status
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(EngageError)
     def engage_error(exc: EngageError) -> ResponseReturnValue:
         _rollback()
-        return _render(exc.status, exc.title, exc.message)
+        return _render(exc.status, exc.title, exc.translatable)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError) -> ResponseReturnValue:
         _rollback()
         return _render(
             400,
-            "This page has expired",
-            "For your security the form timed out or could not be checked. "
-            "Go back, reload the page and try again. Nothing was saved.",
+            N_("This page has expired"),
+            N_(
+                "For your security the form timed out or could not be checked. "
+                "Go back, reload the page and try again. Nothing was saved."
+            ),
         )
 
     @app.errorhandler(HTTPException)
@@ -112,7 +129,7 @@ def register_error_handlers(app: Flask) -> None:
             return internal_error(exc)
         if status in (301, 302, 303, 307, 308):
             return exc.get_response()
-        title = HTTP_TITLES.get(status, "Something is not right")
+        title = HTTP_TITLES.get(status, EngageError.title)
         message = HTTP_MESSAGES.get(status) or (exc.description or "")
         response = _render(status, title, message)
         return response
@@ -130,8 +147,8 @@ def register_error_handlers(app: Flask) -> None:
         )
         return _render(
             500,
-            "Sorry, something went wrong",
-            "Nothing was saved. Please try again in a few minutes.",
+            N_("Sorry, something went wrong"),
+            N_("Nothing was saved. Please try again in a few minutes."),
         )
 
 

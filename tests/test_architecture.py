@@ -25,11 +25,13 @@ LAYERS: list[tuple[str, list[str]]] = [
         "core",
         [
             "config",
+            # The language table, then Flask-Babel over it: errors translate public pages.
+            "i18n",
+            "gettext",
             "db",
             "errors",
             "extensions",
             "choices",
-            "i18n",
             "exports",
             "charts",
             "migrate",

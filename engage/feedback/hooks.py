@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
 
 from engage.feedback.services import previous_results
+from engage.i18n import N_, Message
 from engage.surveys.panels import Panel
 
 
@@ -21,8 +22,12 @@ def last_time_panel(session: Session, survey_id: int) -> Panel | None:
     except BuildError:  # the results blueprint defines the page; its path is fixed
         href = f"/r/{code}"
     if count == 0:
-        lead = "Last time, the partnership said what it heard"
+        lead = Message.of(N_("Last time, the partnership said what it heard"))
     else:
-        noun = "commitment" if count == 1 else "commitments"
-        lead = f"Last time, {count} {noun} came out of what people told us"
+        lead = Message.counted(
+            "Last time, %(num)s commitment came out of what people told us",
+            "Last time, %(num)s commitments came out of what people told us",
+            count,
+        )
+    # A message, not text: the thank-you page says it in the respondent's language.
     return Panel("feedback/_last_time.html", {"href": href, "lead": lead})

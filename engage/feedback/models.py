@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.db import Base, utcnow
+from engage.i18n import N_
 from engage.themes.models import Theme
 
 
@@ -44,10 +45,10 @@ class CommitmentStatus(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "planned": "Planned",
-            "in_progress": "In progress",
-            "done": "Done",
-            "not_taken_forward": "Not taken forward",
+            "planned": N_("Planned"),
+            "in_progress": N_("In progress"),
+            "done": N_("Done"),
+            "not_taken_forward": N_("Not taken forward"),
         }[self.value]
 
 

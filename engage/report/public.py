@@ -10,12 +10,13 @@ and quotes are the officer-chosen shared quotes, already redacted.
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
 from engage.auth.access import public
 from engage.db import get_session
 from engage.report import context, services
+from engage.surveys.public import speak_survey_language
 from engage.surveys.services import get_survey
 
 bp = Blueprint("results", __name__)
@@ -27,5 +28,7 @@ def page(code: str) -> ResponseReturnValue:
     db = get_session()
     feedback = services.published_page(db, code)
     survey = get_survey(db, feedback.survey_id)
+    # The page's own words in one of the survey's languages; its figures stay as published.
+    speak_survey_language(survey, request.args.get("lang"))
     view = context.build_public_page(db, feedback, survey)
     return render_template("results/page.html", view=view)

@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from engage.i18n import N_, Message
 from engage.surveys.models import PREFER_NOT_TO_SAY, Kind, Operator, Question, Section, Survey
 
 DEFAULT_MAX_TEXT = 2000
@@ -31,6 +32,14 @@ class UnknownQuestion(ValueError):
     """The post named a question that is not in this survey."""
 
 
+class AnswerProblem(ValueError):
+    """An answer that is not valid, with the message the respondent reads."""
+
+    def __init__(self, text: str, **variables: object) -> None:
+        self.message = Message.of(text, **variables)
+        super().__init__(str(self.message))
+
+
 @dataclass(frozen=True)
 class Parsed:
     """A valid answer to one question."""
@@ -43,7 +52,8 @@ class Parsed:
 @dataclass
 class Checked:
     answers: dict[int, Parsed] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)  # field name -> message
+    # field name -> message (English; respondent pages translate it)
+    errors: dict[str, Message] = field(default_factory=dict)
 
 
 def clean_text(value: str) -> str:
@@ -130,8 +140,8 @@ def check_questions(questions: Iterable[Question], raw: RawAnswers) -> Checked:
         values = raw.get(question.id, [])
         try:
             parsed = parse_answer(question, values)
-        except ValueError as exc:
-            result.errors[question.field_name] = str(exc)
+        except AnswerProblem as exc:
+            result.errors[question.field_name] = exc.message
             continue
         if parsed is None:
             if question.required:
@@ -148,13 +158,13 @@ def check_survey(survey: Survey, raw: RawAnswers) -> Checked:
 
 
 def parse_answer(question: Question, values: list[str]) -> Parsed | None:
-    """The valid answer, None if unanswered, or ValueError with a message for the respondent."""
+    """The valid answer, None if unanswered, or AnswerProblem with a message for the respondent."""
     if not values:
         return None
     kind = question.kind_enum
     if kind in (Kind.SINGLE, Kind.RATING):
         if len(values) > 1:
-            raise ValueError("Choose one answer only.")
+            raise AnswerProblem(N_("Choose one answer only."))
         code = values[0]
         _check_codes(question, [code])
         number = float(code) if kind is Kind.RATING and code.isdigit() else None
@@ -163,20 +173,22 @@ def parse_answer(question: Question, values: list[str]) -> Parsed | None:
         codes = list(dict.fromkeys(values))
         _check_codes(question, codes)
         if PREFER_NOT_TO_SAY in codes and len(codes) > 1:
-            raise ValueError(
-                "You chose 'Prefer not to say' and other answers. Choose one or the other."
+            raise AnswerProblem(
+                N_("You chose 'Prefer not to say' and other answers. Choose one or the other.")
             )
         return Parsed(codes=tuple(codes))
     if kind is Kind.TEXT:
         if len(values) > 1:
-            raise ValueError("Send one answer to this question.")
+            raise AnswerProblem(N_("Send one answer to this question."))
         text = clean_text(values[0])
         if not text:
             return None
         limit = question.max_length or DEFAULT_MAX_TEXT
         if len(text) > limit:
-            raise ValueError(
-                f"Your answer is {len(text):,} characters long. Keep it to {limit:,} or fewer."
+            raise AnswerProblem(
+                N_("Your answer is %(length)s characters long. Keep it to %(limit)s or fewer."),
+                length=len(text),
+                limit=limit,
             )
         return Parsed(text=text)
     return _parse_number(question, values)
@@ -186,21 +198,27 @@ def _parse_number(question: Question, values: list[str]) -> Parsed | None:
     prefer_not = question.prefer_not_option and PREFER_NOT_TO_SAY in values
     numbers = [v for v in values if v != PREFER_NOT_TO_SAY]
     if prefer_not and numbers:
-        raise ValueError(
-            "You gave a number and chose 'Prefer not to say'. Choose one or the other."
+        raise AnswerProblem(
+            N_("You gave a number and chose 'Prefer not to say'. Choose one or the other.")
         )
     if prefer_not:
         return Parsed(codes=(PREFER_NOT_TO_SAY,))
     if len(numbers) > 1:
-        raise ValueError("Enter one number.")
+        raise AnswerProblem(N_("Enter one number."))
     number = _to_number(numbers[0])
     if number is None:
-        raise ValueError("Enter a number, like 15.")
+        raise AnswerProblem(N_("Enter a number, like 15."))
     if question.demographic == "age" and not number.is_integer():
-        raise ValueError("Enter your age in whole years, like 15.")
+        raise AnswerProblem(N_("Enter your age in whole years, like 15."))
     low, high = question.min_value, question.max_value
     if (low is not None and number < low) or (high is not None and number > high):
-        raise ValueError(f"Enter a number between {_fmt(low)} and {_fmt(high)}.")
+        if low is None:
+            raise AnswerProblem(N_("Enter a number no bigger than %(high)s."), high=_num(high))
+        if high is None:
+            raise AnswerProblem(N_("Enter a number no smaller than %(low)s."), low=_num(low))
+        raise AnswerProblem(
+            N_("Enter a number between %(low)s and %(high)s."), low=_num(low), high=_num(high)
+        )
     return Parsed(number=number)
 
 
@@ -212,25 +230,25 @@ def _to_number(value: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _fmt(value: float | None) -> str:
-    if value is None:
-        return "any"
-    return str(int(value)) if float(value).is_integer() else str(value)
+def _num(value: float | None) -> int | float:
+    # Whole numbers show without ".0"; the page formats them with the locale's rules.
+    number = float(value or 0)
+    return int(number) if number.is_integer() else number
 
 
 def _check_codes(question: Question, codes: list[str]) -> None:
     allowed = {o.code for o in question.options}
     unknown = [c for c in codes if c not in allowed]
     if unknown:
-        raise ValueError("That answer is not one of the choices. Choose from the list.")
+        raise AnswerProblem(N_("That answer is not one of the choices. Choose from the list."))
 
 
-def _missing_message(question: Question) -> str:
+def _missing_message(question: Question) -> Message:
     kind = question.kind_enum
     if kind is Kind.TEXT:
-        return "Write an answer to this question."
+        return Message.of(N_("Write an answer to this question."))
     if kind is Kind.NUMBER:
-        return "Enter a number for this question."
+        return Message.of(N_("Enter a number for this question."))
     if kind is Kind.MULTI:
-        return "Choose at least one answer."
-    return "Choose an answer to this question."
+        return Message.of(N_("Choose at least one answer."))
+    return Message.of(N_("Choose an answer to this question."))

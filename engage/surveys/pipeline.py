@@ -18,6 +18,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from engage.i18n import SOURCE
 from engage.surveys.logic import Parsed
 from engage.surveys.models import Mode, Survey
 from engage.surveys.panels import Panel
@@ -35,6 +36,8 @@ class Submission:
     answers: Mapping[int, Parsed]
     on: date
     mode: Mode
+    # The language the respondent answered in (free text is in it too, usually).
+    language: str = SOURCE
 
 
 # A step may return a panel for the respondent's thank-you page (the officer keying in
@@ -72,10 +75,15 @@ def store_submission(
     on: date,
     nonce: str | None,
     mode: Mode = Mode.ONLINE,
+    language: str = SOURCE,
 ) -> Outcome | None:
     """Store one response and run every step on it. None if this form was already stored."""
-    stored = record_response(session, survey, channel, answers, on=on, nonce=nonce, mode=mode)
+    stored = record_response(
+        session, survey, channel, answers, on=on, nonce=nonce, mode=mode, language=language
+    )
     if stored is None:
         return None
-    submission = Submission(survey_id=survey.id, stored=stored, answers=answers, on=on, mode=mode)
+    submission = Submission(
+        survey_id=survey.id, stored=stored, answers=answers, on=on, mode=mode, language=language
+    )
     return Outcome(submission=submission, panels=pipeline.run(session, submission))

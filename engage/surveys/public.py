@@ -3,6 +3,10 @@
 Answers from earlier pages travel in hidden fields and are checked again at the
 end, so nothing about a half-finished response is stored against anyone. Only
 the final submission writes, once, in one transaction.
+
+The language travels the same way: ``?lang=`` on links, a hidden ``lang`` field in
+the form, no cookie. Switching language mid-survey is a submit button (``_lang``)
+that re-renders the current page with every answer carried.
 """
 
 from __future__ import annotations
@@ -23,11 +27,15 @@ from sqlalchemy.orm import Session
 from engage.auth.access import public
 from engage.db import begin_write, get_session
 from engage.errors import InvalidInput, NotAccepting, NotFound
+from engage.gettext import use_language
+from engage.i18n import LANGUAGES, N_, Language, Message, choose_language
 from engage.surveys import logic, services
+from engage.surveys.content import Texts, load_texts
 from engage.surveys.models import Section, Survey
 from engage.surveys.panels import SURVEY_PANELS, Panel, SurveyPanels
 from engage.surveys.pipeline import SUBMISSION_PIPELINE, SubmissionPipeline, store_submission
 from engage.surveys.services import ChannelRef
+from engage.surveys.wording import Wording, survey_languages
 
 bp = Blueprint("respond", __name__)
 log = logging.getLogger(__name__)
@@ -40,17 +48,35 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="engage-started")
 
 
-def _load(code: str) -> tuple[Survey, ChannelRef]:
+def _load(code: str, explicit: str | None) -> tuple[Survey, ChannelRef, Wording]:
     session = get_session()
     channel, version = services.get_channel_by_code(session, code)
     survey = _cached_survey(session, channel.survey_id, version)
+    language = speak_survey_language(survey, explicit, channel.language)
+    wording = Wording(_cached_texts(session, survey, version, language))
     problem = services.accepting_problem(survey, channel, services.today())
     if problem:
         raise NotAccepting(problem)
     if channel.cap is not None:
         if services.channel_response_count(session, channel.id) >= channel.cap:
-            raise NotAccepting("This link has reached the number of responses it was set up for.")
-    return survey, channel
+            raise NotAccepting(
+                N_("This link has reached the number of responses it was set up for.")
+            )
+    return survey, channel, wording
+
+
+def speak_survey_language(
+    survey: Survey, explicit: str | None, channel_default: str | None = None
+) -> Language:
+    """Speak the survey's language this respondent asks for (see ``choose_language``)."""
+    return use_language(
+        choose_language(
+            [lang.code for lang in survey_languages(survey)],
+            explicit=explicit,
+            channel_default=channel_default,
+            accepted=[tag for tag, _ in request.accept_languages],
+        )
+    )
 
 
 def _cached_survey(session: Session, survey_id: int, version: int) -> Survey:
@@ -74,77 +100,141 @@ def _cached_survey(session: Session, survey_id: int, version: int) -> Survey:
     return survey
 
 
+def _cached_texts(session: Session, survey: Survey, version: int, language: Language) -> Texts:
+    """The survey's words in ``language``, loaded once per survey version and language.
+
+    Like the survey itself: the submit path reads no translation rows per request.
+    The source language has nothing to load.
+    """
+    if language.code == survey_languages(survey)[0].code:
+        return Texts(language=language.code)
+    cache: OrderedDict[tuple[int, str], tuple[int, Texts]] = current_app.extensions.setdefault(
+        "engage.texts_cache", OrderedDict()
+    )
+    key = (survey.id, language.code)
+    hit = cache.get(key)
+    if hit is not None and hit[0] == version:
+        cache.move_to_end(key)
+        return hit[1]
+    texts = load_texts(session, survey, language.code)
+    cache[key] = (version, texts)
+    while len(cache) > SURVEY_CACHE_SIZE * 4:
+        cache.popitem(last=False)
+    return texts
+
+
+def choose_request_language() -> None:
+    """Before a respondent or results page: speak the language the link or form asks for.
+
+    Refined once the survey is known (its own languages only); this covers the error
+    pages for a link that finds no survey.
+    """
+    if request.blueprint not in ("respond", "results"):
+        return
+    explicit = request.values.get("lang")
+    use_language(
+        choose_language(
+            list(LANGUAGES),
+            explicit=explicit,
+            accepted=[tag for tag, _ in request.accept_languages],
+        )
+        if explicit or request.accept_languages
+        else "en"
+    )
+
+
 @bp.get("/s/<code>")
 @public
 def start(code: str) -> ResponseReturnValue:
-    survey, channel = _load(code)
-    return render_template("public/start.html", survey=survey, channel=channel)
+    survey, channel, wording = _load(code, request.args.get("lang"))
+    return render_template(
+        "public/start.html",
+        survey=survey,
+        channel=channel,
+        w=wording,
+        languages=_other_languages(survey),
+    )
 
 
 @bp.get("/s/<code>/start")
 @public
 def first_page(code: str) -> ResponseReturnValue:
-    survey, channel = _load(code)
+    survey, channel, wording = _load(code, request.args.get("lang"))
     state = {
         "nonce": secrets.token_hex(NONCE_BYTES),
         "started": _serializer().dumps(channel.code),
     }
     sections = logic.visible_sections(survey, {})
-    return _render_page(survey, channel, sections[0], {}, {}, state)
+    return _render_page(survey, channel, wording, sections[0], {}, {}, state)
 
 
 @bp.post("/s/<code>")
 @public
 def step(code: str) -> ResponseReturnValue:
-    survey, channel = _load(code)
     form = request.form
+    # A language button outranks the hidden field: it is the respondent's new choice.
+    survey, channel, wording = _load(code, form.get("_lang") or form.get("lang"))
     state = {"nonce": form.get("nonce", ""), "started": form.get("started", "")}
     if len(state["nonce"]) != NONCE_BYTES * 2 or not state["started"]:
         raise InvalidInput(
-            "This form is missing parts we need. Go back to the start and try again."
+            N_("This form is missing parts we need. Go back to the start and try again.")
         )
     try:
         raw = logic.collect_raw(survey, dict(form.lists()))
         current = services.find_section(survey, int(form.get("_page", "")))
     except (logic.UnknownQuestion, ValueError) as exc:
         raise InvalidInput(
-            "This form sent answers to questions that are not in this survey. "
-            "Nothing was saved. Go back to the start and try again."
+            N_(
+                "This form sent answers to questions that are not in this survey. "
+                "Nothing was saved. Go back to the start and try again."
+            )
         ) from exc
     except NotFound as exc:
-        raise InvalidInput("This form sent a page that is not in this survey.") from exc
+        raise InvalidInput(N_("This form sent a page that is not in this survey.")) from exc
 
     pruned, dropped = logic.prune_hidden(survey, raw)
     visible = logic.visible_sections(survey, pruned)
+    if form.get("_lang"):
+        # The same page again in the new language, every answer carried, nothing checked.
+        return _render_page(survey, channel, wording, current, pruned, {}, state)
     if form.get("_action") == "back":
         earlier = [s for s in visible if s.position < current.position]
         target = earlier[-1] if earlier else visible[0]
-        return _render_page(survey, channel, target, pruned, {}, state)
+        return _render_page(survey, channel, wording, target, pruned, {}, state)
 
     if current not in visible:
         raise InvalidInput(
-            "That page does not apply to your earlier answers. Go back and try again."
+            N_("That page does not apply to your earlier answers. Go back and try again.")
         )
     checked = logic.check_questions(logic.visible_questions(current, pruned), pruned)
     if checked.errors:
-        return _render_page(survey, channel, current, pruned, checked.errors, state), 422
+        page = _render_page(survey, channel, wording, current, pruned, checked.errors, state)
+        return page, 422
     later = [s for s in visible if s.position > current.position]
     if later:
-        return _render_page(survey, channel, later[0], pruned, {}, state)
-    return _submit(survey, channel, pruned, dropped, state)
+        return _render_page(survey, channel, wording, later[0], pruned, {}, state)
+    return _submit(survey, channel, wording, pruned, dropped, state)
+
+
+def _other_languages(survey: Survey) -> list[Language]:
+    languages = survey_languages(survey)
+    return languages if len(languages) > 1 else []
 
 
 def _submit(
     survey: Survey,
     channel: ChannelRef,
+    wording: Wording,
     raw: logic.RawAnswers,
     dropped: list[int],
     state: dict[str, str],
 ) -> ResponseReturnValue:
     if dropped:
         raise InvalidInput(
-            "This form included answers to questions that did not apply. Nothing was saved. "
-            "Go back to the start and try again."
+            N_(
+                "This form included answers to questions that did not apply. "
+                "Nothing was saved. Go back to the start and try again."
+            )
         )
     checked = logic.check_survey(survey, raw)
     if checked.errors:
@@ -153,7 +243,8 @@ def _submit(
             for s in logic.visible_sections(survey, raw)
             if any(q.field_name in checked.errors for q in s.questions)
         )
-        return _render_page(survey, channel, first_bad, raw, checked.errors, state), 422
+        page = _render_page(survey, channel, wording, first_bad, raw, checked.errors, state)
+        return page, 422
     session = get_session()
     panels: SurveyPanels = current_app.extensions[SURVEY_PANELS]
     # Read while the request's read transaction is still open: asked after the commit,
@@ -161,14 +252,15 @@ def _submit(
     extras = panels.thanks_panels(session, survey.id)
     if _looks_like_a_bot(state["started"]):
         # Discarded silently: a bot learns nothing from the reply.
-        return _thanks(survey, channel, extras)
+        return _thanks(survey, channel, wording, extras)
     if not _within_rate_limit():
-        notice = (
+        notice = N_(
             "Lots of answers have come from your connection in the last minute. "
             "Wait a minute, then press Submit again. Your answers are still here."
         )
         last = logic.visible_sections(survey, raw)[-1]
-        return _render_page(survey, channel, last, raw, {}, state, notice=notice), 429
+        page = _render_page(survey, channel, wording, last, raw, {}, state, notice=notice)
+        return page, 429
 
     pipeline: SubmissionPipeline = current_app.extensions[SUBMISSION_PIPELINE]
     try:
@@ -181,25 +273,29 @@ def _submit(
             checked.answers,
             on=services.today(),
             nonce=state["nonce"],
+            language=wording.texts.language,
         )
         session.commit()
     except OperationalError:
         session.rollback()
         log.warning("submission not stored for survey %s: database unavailable", survey.id)
-        notice = (
+        notice = N_(
             "We could not save your answers just now, so nothing was stored. "
             "Please press Submit again in a moment. Your answers are still here."
         )
         last = logic.visible_sections(survey, raw)[-1]
-        return _render_page(survey, channel, last, raw, {}, state, notice=notice), 503
+        page = _render_page(survey, channel, wording, last, raw, {}, state, notice=notice)
+        return page, 503
     # A form already stored (a retry or double click) shows no step's panels again.
     shown = outcome.panels if outcome is not None else ()
-    return _thanks(survey, channel, [*shown, *extras])
+    return _thanks(survey, channel, wording, [*shown, *extras])
 
 
-def _thanks(survey: Survey, channel: ChannelRef, panels: list[Panel]) -> str:
+def _thanks(survey: Survey, channel: ChannelRef, wording: Wording, panels: list[Panel]) -> str:
     # The steps' panels first, then the providers' (both listed in engage/hooks.py).
-    return render_template("public/thanks.html", survey=survey, channel=channel, panels=panels)
+    return render_template(
+        "public/thanks.html", survey=survey, channel=channel, w=wording, panels=panels
+    )
 
 
 def _looks_like_a_bot(started: str) -> bool:
@@ -233,23 +329,26 @@ def check_body_encoding() -> None:
     if request.blueprint != bp.name or request.method != "POST":
         return
     if request.mimetype != "application/x-www-form-urlencoded":
-        raise InvalidInput("Send the form from the survey page. Nothing was saved.")
+        raise InvalidInput(N_("Send the form from the survey page. Nothing was saved."))
     body = request.get_data(cache=True)
     try:
         parse_qsl(body.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict")
     except (UnicodeDecodeError, ValueError) as exc:
         raise InvalidInput(
-            "Some of what was sent could not be read as text. Nothing was saved. "
-            "Go back, check your answers and try again."
+            N_(
+                "Some of what was sent could not be read as text. Nothing was saved. "
+                "Go back, check your answers and try again."
+            )
         ) from exc
 
 
 def _render_page(
     survey: Survey,
     channel: ChannelRef,
+    wording: Wording,
     section: Section,
     raw: logic.RawAnswers,
-    errors: dict[str, str],
+    errors: dict[str, Message],
     state: dict[str, str],
     *,
     notice: str = "",
@@ -268,6 +367,8 @@ def _render_page(
         "public/page.html",
         survey=survey,
         channel=channel,
+        w=wording,
+        languages=_other_languages(survey),
         section=section,
         questions=questions,
         raw=raw,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from engage.db import Base, insert_or_skip
 from engage.errors import NotAccepting, NotFound
 from engage.exports import escape_frame
+from engage.i18n import N_, SOURCE
 from engage.surveys.logic import Parsed
 from engage.surveys.models import (
     PREFER_NOT_TO_SAY,
@@ -64,6 +65,7 @@ def record_response(
     on: date,
     nonce: str | None,
     mode: Mode = Mode.ONLINE,
+    language: str = SOURCE,
 ) -> Stored | None:
     """Store one response and its answers. Returns None if this form was already stored.
 
@@ -80,8 +82,10 @@ def record_response(
         used = session.scalar(select(func.count()).where(Response.channel_id == channel.id)) or 0
         if used >= channel.cap:
             raise NotAccepting(
-                "This link has reached the number of responses it was set up for. "
-                "Thank you for your interest."
+                N_(
+                    "This link has reached the number of responses it was set up for. "
+                    "Thank you for your interest."
+                )
             )
     response_id = uuid.uuid4()
     # Core inserts on the tables: the ORM's bulk machinery costs more than the write here.
@@ -93,6 +97,7 @@ def record_response(
             "channel_id": channel.id if channel else None,
             "mode": mode.value,
             "submitted_on": on,
+            "language": language,
         },
     )
     rows: list[dict[str, object]] = []

@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from engage.errors import Conflict, InvalidInput, NotFound, SurveyLocked
+from engage.i18n import N_, Message
 from engage.population.areas import UnknownArea, area_names, parse_area_codes
 from engage.surveys.models import (
     PREFER_NOT_TO_SAY,
@@ -69,6 +70,7 @@ def get_survey(session: Session, survey_id: int) -> Survey:
             .selectinload(Question.options),
             selectinload(Survey.areas),
             selectinload(Survey.channels),
+            selectinload(Survey.languages),
         )
     )
     if survey is None:
@@ -231,18 +233,23 @@ def publish_problems(survey: Survey) -> list[str]:
     return problems
 
 
-def accepting_problem(survey: Survey, channel: Channel | ChannelRef | None, on: date) -> str | None:
-    """Why this survey or channel is not taking responses today, or None."""
+def accepting_problem(
+    survey: Survey, channel: Channel | ChannelRef | None, on: date
+) -> Message | None:
+    """Why this survey or channel is not taking responses today, or None.
+
+    A message for the respondent, translated where it is shown.
+    """
     if survey.status == Status.DRAFT.value:
-        return "This survey has not opened yet."
+        return Message.of(N_("This survey has not opened yet."))
     if survey.status in (Status.CLOSED.value, Status.ARCHIVED.value):
-        return "This survey has closed. Thank you for your interest."
+        return Message.of(N_("This survey has closed. Thank you for your interest."))
     if survey.opens_on and on < survey.opens_on:
-        return f"This survey opens on {survey.opens_on:%-d %B %Y}."
+        return Message.of(N_("This survey opens on %(date)s."), date=survey.opens_on)
     if survey.closes_on and on > survey.closes_on:
-        return "This survey has closed. Thank you for your interest."
+        return Message.of(N_("This survey has closed. Thank you for your interest."))
     if channel is not None and channel.closed:
-        return "This link has closed. Thank you for your interest."
+        return Message.of(N_("This link has closed. Thank you for your interest."))
     return None
 
 
@@ -700,6 +707,9 @@ class ChannelRef:
     code: str
     cap: int | None
     closed: bool
+    # The language this link opens in (None: the browser's preference) and its welcome.
+    language: str | None = None
+    welcome: str = ""
 
 
 # Built once: this runs on every respondent request.
@@ -711,6 +721,8 @@ _CHANNEL_BY_CODE = (
         Channel.code,
         Channel.cap,
         Channel.closed,
+        Channel.language,
+        Channel.welcome,
         Survey.version,
     )
     .join(Survey, Survey.id == Channel.survey_id)
@@ -722,16 +734,18 @@ def get_channel_by_code(session: Session, code: str) -> tuple[ChannelRef, int]:
     """The channel for a short link and its survey's current structure version."""
     row = session.execute(_CHANNEL_BY_CODE, {"code": code.lower()[:16]}).one_or_none()
     if row is None:
-        raise NotFound("We could not find that survey. Check the link and try again.")
-    channel = ChannelRef(
+        raise NotFound(N_("We could not find that survey. Check the link and try again."))
+    ref = ChannelRef(
         id=row.id,
         survey_id=row.survey_id,
         name=row.name,
         code=row.code,
         cap=row.cap,
         closed=row.closed,
+        language=row.language,
+        welcome=row.welcome or "",
     )
-    return channel, int(row.version)
+    return ref, int(row.version)
 
 
 def channel_response_count(session: Session, channel_id: int) -> int:

@@ -32,6 +32,7 @@ from engage.auth.roles import DESIGNERS, READERS, STAFF
 from engage.choices import choices
 from engage.db import get_session
 from engage.errors import EngageError, InvalidInput
+from engage.i18n import Message
 from engage.population.areas import AREA_GROUPS, area_names
 from engage.surveys import logic, responses, retention, services
 from engage.surveys.forms import (
@@ -584,7 +585,7 @@ def key_in_response(survey_id: int) -> ResponseReturnValue:
     form = PaperResponseForm()
     form.channel.choices = choices((c.id, c.name) for c in survey.channels)
     raw: logic.RawAnswers = {}
-    errors: dict[str, str] = {}
+    errors: dict[str, Message] = {}
     if form.validate_on_submit():
         try:
             raw = logic.collect_raw(survey, dict(request.form.lists()))
