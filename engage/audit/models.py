@@ -55,6 +55,11 @@ class AuditAction(StrEnum):
     PUBLIC_PAGE_PUBLISHED = "public_page_published"
     PUBLIC_PAGE_WITHDRAWN = "public_page_withdrawn"
     REPORT_EXPORTED = "report_exported"
+    SURVEY_LANGUAGES_CHANGED = "survey_languages_changed"
+    TRANSLATIONS_EDITED = "translations_edited"
+    TRANSLATIONS_EXPORTED = "translations_exported"
+    TRANSLATIONS_IMPORTED = "translations_imported"
+    TRANSLATIONS_IMPORT_REFUSED = "translations_import_refused"
 
     @property
     def label(self) -> str:
