@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from engage.surveys.content import source_hash, source_strings
@@ -71,6 +72,14 @@ def source_catalogue() -> dict[str, Any]:
         },
         **{block: block_strings(block) for block in BLOCKS},
     }
+
+
+def write_source_catalogue() -> Path:
+    """Write ``source.json`` beside the starters (in the source tree, for translators)."""
+    path = Path(__file__).resolve().parent / FOLDER / SOURCE_FILE
+    text = json.dumps(source_catalogue(), ensure_ascii=False, indent=2) + "\n"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def shipped_languages() -> list[str]:
