@@ -108,11 +108,13 @@ def _register_blueprints(app: Flask) -> None:
     from engage.surveys.public import bp as public_bp
     from engage.surveys.views import bp as surveys_bp
     from engage.themes.views import bp as themes_bp
+    from engage.translations.views import bp as translations_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(translations_bp)
     app.register_blueprint(reach_bp)
     app.register_blueprint(safeguarding_bp)
     app.register_blueprint(quotes_bp)

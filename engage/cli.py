@@ -25,6 +25,14 @@ def register_cli(app: Flask) -> None:
         upgrade(get_engine())
         click.echo("Database is up to date.")
 
+    @app.cli.command("starter-translations-source")
+    def starter_source_command() -> None:
+        """Rewrite starters/translations/source.json: every starter string, for translators."""
+        from engage.surveys.starter_translations import write_source_catalogue
+
+        path = write_source_catalogue()
+        click.echo(f"Wrote {path}")
+
     @app.cli.command("create-admin")
     @click.option("--email", prompt=True)
     @click.option("--name", default="Administrator", show_default=True)

@@ -28,6 +28,17 @@ def escape_cell(value: object) -> object:
     return value
 
 
+def unescape_cell(value: str) -> str:
+    """The cell a spreadsheet user typed, from one ``escape_cell`` wrote.
+
+    For files Engage reads back (a translation agency's CSV): a leading apostrophe
+    before a formula trigger is the escape, not part of the text.
+    """
+    if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
+
 def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.map(escape_cell)
 

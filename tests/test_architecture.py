@@ -46,6 +46,8 @@ LAYERS: list[tuple[str, list[str]]] = [
     (
         "capabilities",
         [
+            # A survey's words in other languages: builds on surveys alone.
+            "translations",
             "safeguarding",
             "reach",
             "quotes",

@@ -57,6 +57,11 @@ class AuditAction(StrEnum):
     REPORT_EXPORTED = "report_exported"
     ANSWER_TRANSLATED = "answer_translated"
     ANSWER_TRANSLATION_REMOVED = "answer_translation_removed"
+    SURVEY_LANGUAGES_CHANGED = "survey_languages_changed"
+    TRANSLATIONS_EDITED = "translations_edited"
+    TRANSLATIONS_EXPORTED = "translations_exported"
+    TRANSLATIONS_IMPORTED = "translations_imported"
+    TRANSLATIONS_IMPORT_REFUSED = "translations_import_refused"
 
     @property
     def label(self) -> str:

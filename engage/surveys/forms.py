@@ -26,6 +26,12 @@ class SurveySettingsForm(FlaskForm):
         description="Plain words: who is asking, why, and what will happen with the answers.",
         validators=[Length(max=3000)],
     )
+    thank_you = TextAreaField(
+        "Message on the thank-you page (optional)",
+        description="Shown after someone finishes, above Engage's own words: for example "
+        "when and where you will share what you heard.",
+        validators=[Length(max=3000)],
+    )
     audience = SelectField("Who is it for?", choices=choices(AUDIENCE_CHOICES))
     areas = StringField(
         "Areas",
@@ -118,6 +124,9 @@ class ChannelForm(FlaskForm):
 class ChannelUpdateForm(FlaskForm):
     cap = IntegerField("Cap", validators=[Optional(), NumberRange(min=1)])
     closed = BooleanField("Closed")
+    welcome = TextAreaField("Welcome", validators=[Length(max=2000)])
+    # Checked against the survey's languages by the service.
+    language = StringField("Opens in", validators=[Length(max=16)])
 
 
 class PaperResponseForm(FlaskForm):

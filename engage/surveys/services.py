@@ -19,8 +19,9 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from engage.errors import Conflict, InvalidInput, NotFound, SurveyLocked
-from engage.i18n import N_, Message
+from engage.i18n import LANGUAGES, N_, Message
 from engage.population.areas import UnknownArea, area_names, parse_area_codes
+from engage.surveys import content
 from engage.surveys.models import (
     PREFER_NOT_TO_SAY,
     SOURCE_LANGUAGE,
@@ -37,6 +38,7 @@ from engage.surveys.models import (
     SurveyArea,
     SurveyLanguage,
 )
+from engage.surveys.starter_translations import apply_starter_translations
 
 STARTERS = {
     "young_people": "Young people's survey: safety, violence and what would help",
@@ -134,6 +136,7 @@ class SurveySettings:
     # None keeps answers; see engage.surveys.retention.
     retention_days: int | None = None
     purge_responses: bool = False
+    thank_you: str = ""
 
 
 def apply_settings(survey: Survey, settings: SurveySettings) -> None:
@@ -164,6 +167,7 @@ def apply_settings(survey: Survey, settings: SurveySettings) -> None:
         raise InvalidInput("Say after how many days responses should be deleted.")
     survey.title = title[:200]
     survey.introduction = settings.introduction.strip()
+    survey.thank_you = settings.thank_you.strip()
     survey.audience = settings.audience
     survey.age_min, survey.age_max = settings.age_min, settings.age_max
     survey.opens_on, survey.closes_on = settings.opens_on, settings.closes_on
@@ -187,6 +191,7 @@ def create_survey(
     if starter:
         spec = load_starter(starter)
         build_sections(session, survey, spec["sections"])
+        apply_starter_translations(survey, starter, offset=0)
         if spec.get("demographics"):
             add_demographics(session, survey)
     add_channel(session, survey, "Web link")
@@ -230,6 +235,14 @@ def publish_problems(survey: Survey) -> list[str]:
     for section in survey.sections:
         if not section.questions:
             problems.append(f"The page '{section.title}' has no questions.")
+    for code, gaps in content.missing_required(survey).items():
+        named = ", ".join(f"{s.key} ({s.context})" for s in gaps[:8])
+        more = f" and {len(gaps) - 8} more" if len(gaps) > 8 else ""
+        language = LANGUAGES[code].english_name if code in LANGUAGES else code
+        problems.append(
+            f"{language} ({code}) lacks {len(gaps)} required translations: {named}{more}. "
+            "Add them on the Translations page, or stop offering the language."
+        )
     return problems
 
 
@@ -590,7 +603,9 @@ def add_demographics(session: Session, survey: Survey) -> None:
     clash = existing & {q["key"] for s in spec["sections"] for q in s["questions"]}
     if clash:
         raise Conflict("This survey already has the standard questions about the respondent.")
+    offset = len(survey.sections)
     build_sections(session, survey, spec["sections"])
+    apply_starter_translations(survey, "demographics", offset=offset)
 
 
 def _sync_area_question(session: Session, survey: Survey) -> None:
@@ -647,6 +662,7 @@ def copy_survey(session: Session, survey: Survey, *, created_by_id: int | None) 
     copy = Survey(
         title=f"Copy of {survey.title}"[:200],
         introduction=survey.introduction,
+        thank_you=survey.thank_you,
         audience=survey.audience,
         age_min=survey.age_min,
         age_max=survey.age_max,
@@ -664,8 +680,12 @@ def copy_survey(session: Session, survey: Survey, *, created_by_id: int | None) 
     session.add(copy)
     session.flush()
     build_sections(session, copy, survey_to_spec(survey))
+    codes = {}
     for channel in survey.channels:
-        add_channel(session, copy, channel.name, channel.cap)
+        new = add_channel(session, copy, channel.name, channel.cap)
+        new.welcome, new.language = channel.welcome, channel.language
+        codes[channel.code] = new.code
+    content.copy_translations(survey, copy, codes)
     return copy
 
 
@@ -690,11 +710,27 @@ def add_channel(session: Session, survey: Survey, name: str, cap: int | None = N
     return channel
 
 
-def update_channel(channel: Channel, *, cap: int | None, closed: bool) -> None:
+def update_channel(
+    channel: Channel,
+    *,
+    cap: int | None,
+    closed: bool,
+    welcome: str | None = None,
+    language: str | None = None,
+) -> None:
+    """Change a channel; ``welcome`` None keeps it, ``language`` "" clears it."""
     if cap is not None and cap < 1:
         raise InvalidInput("A cap must be at least 1 response.")
-    channel.cap = cap
-    channel.closed = closed
+    if language and language not in content.language_codes(channel.survey):
+        raise InvalidInput("A link can only open in one of the languages the survey is offered in.")
+    channel.cap, channel.closed = cap, closed
+    before = (channel.welcome, channel.language)
+    if welcome is not None:
+        channel.welcome = welcome.strip()
+    if language is not None:
+        channel.language = language or None
+    if (channel.welcome, channel.language) != before:  # respondents see both
+        channel.survey.version = (channel.survey.version or 1) + 1
 
 
 @dataclass(frozen=True)

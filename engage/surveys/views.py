@@ -32,9 +32,9 @@ from engage.auth.roles import DESIGNERS, READERS, STAFF
 from engage.choices import choices
 from engage.db import get_session
 from engage.errors import EngageError, InvalidInput
-from engage.i18n import Message
+from engage.i18n import LANGUAGES, Message
 from engage.population.areas import AREA_GROUPS, area_names
-from engage.surveys import logic, responses, retention, services
+from engage.surveys import content, logic, responses, retention, services
 from engage.surveys.forms import (
     ChannelForm,
     ChannelUpdateForm,
@@ -64,6 +64,7 @@ def _settings_from(form: SurveySettingsForm) -> services.SurveySettings:
         closes_on=form.closes_on.data,
         retention_days=form.retention_days.data,
         purge_responses=bool(form.purge_responses.data),
+        thank_you=form.thank_you.data or "",
     )
 
 
@@ -457,6 +458,10 @@ def channels(survey_id: int) -> ResponseReturnValue:
         form=form,
         counts=services.channel_counts(db, survey.id),
         link=_short_link,
+        languages=[
+            (code, LANGUAGES[code].english_name if code in LANGUAGES else code)
+            for code in content.language_codes(survey)
+        ],
     ), status
 
 
@@ -468,9 +473,19 @@ def update_channel(survey_id: int, channel_id: int) -> ResponseReturnValue:
     channel = services.get_channel(survey, channel_id)
     form = ChannelUpdateForm()
     if not form.validate():
-        raise InvalidInput("A cap must be a whole number of at least 1, or left empty.")
+        raise InvalidInput(
+            "A cap must be a whole number of at least 1, or left empty; "
+            "a welcome at most 2,000 characters."
+        )
     was_closed = channel.closed
-    services.update_channel(channel, cap=form.cap.data, closed=bool(form.closed.data))
+    # A form without the welcome or language fields leaves them as they are.
+    services.update_channel(
+        channel,
+        cap=form.cap.data,
+        closed=bool(form.closed.data),
+        welcome=form.welcome.data if "welcome" in request.form else None,
+        language=form.language.data if "language" in request.form else None,
+    )
     if channel.closed and not was_closed:
         record(
             db,
