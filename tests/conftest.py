@@ -55,25 +55,6 @@ def compiled_catalogues() -> None:
     CommandLineInterface().run(["pybabel", "-q", "compile", "-d", str(TRANSLATIONS), "-D", domains])
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--catalogues",
-        action="store_true",
-        help="also require every shipped catalogue to be fully translated (tests marked catalogues)",
-    )
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # Deselected, not skipped: the completeness check waits for the translators and is
-    # switched on with --catalogues (or ENGAGE_CHECK_CATALOGUES=1) once they finish.
-    if config.getoption("--catalogues") or os.environ.get("ENGAGE_CHECK_CATALOGUES"):
-        return
-    waiting = [item for item in items if item.get_closest_marker("catalogues")]
-    if waiting:
-        config.hook.pytest_deselected(items=waiting)
-        items[:] = [item for item in items if item not in waiting]
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     if PG_URL:

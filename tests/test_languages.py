@@ -191,15 +191,23 @@ def test_thank_you_page_in_welsh(client, make_survey, offer) -> None:
 def test_officer_translations_of_the_survey_appear(client, make_survey, offer, session) -> None:
     survey = make_survey()
     feel = question(survey, "feel_safe_area")
-    session.add(
-        ContentTranslation(
-            survey_id=survey.id,
-            key=question_key(feel, "text"),
-            language="cy",
-            text="Pa mor ddiogel ydych chi'n teimlo yn eich ardal?",
-            source_hash="x",
+    # The starter's Welsh draft is applied when the survey is made: replace its wording
+    # with an officer's, so the page must show what the officer wrote.
+    key = question_key(feel, "text")
+    existing = session.scalars(
+        select(ContentTranslation).where(
+            ContentTranslation.survey_id == survey.id,
+            ContentTranslation.key == key,
+            ContentTranslation.language == "cy",
         )
-    )
+    ).one_or_none()
+    if existing is None:
+        existing = ContentTranslation(survey_id=survey.id, key=key, language="cy")
+        session.add(existing)
+    existing.text = "Pa mor ddiogel ydych chi'n teimlo yn eich ardal?"
+    existing.source_hash = "x"
+    survey.version += 1
+    session.commit()
     code = offer(survey, "cy")
     welsh = client.get(f"/s/{code}/start?lang=cy").get_data(as_text=True)
     english = client.get(f"/s/{code}/start").get_data(as_text=True)

@@ -83,7 +83,6 @@ def test_the_completeness_check_reports_each_kind_of_gap() -> None:
     ]
 
 
-@pytest.mark.catalogues
 def test_every_language_has_starter_translations() -> None:
     wanted = set(LANGUAGES) - {SOURCE}
     assert len(wanted) == 8
