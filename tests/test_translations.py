@@ -22,6 +22,16 @@ from engage.translations import services as translations
 from engage.translations.services import Incoming, State, TranslationsRefused
 
 
+@pytest.fixture(autouse=True)
+def translated_by_hand(monkeypatch) -> None:
+    """These surveys are translated by officers from nothing: no starter drafts applied.
+
+    (Every shipped language has starter drafts; ``test_starter_translations.py`` tests
+    applying them.)
+    """
+    monkeypatch.setattr("engage.surveys.starter_translations.shipped_languages", lambda: [])
+
+
 def _offer(session, survey: Survey, *codes: str) -> None:
     translations.set_languages(session, survey, ["en", *codes])
     session.commit()

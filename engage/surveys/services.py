@@ -22,13 +22,18 @@ from engage.errors import Conflict, InvalidInput, NotFound, SurveyLocked
 from engage.i18n import LANGUAGES, N_, Message
 from engage.population.areas import UnknownArea, area_names, parse_area_codes
 from engage.surveys import content
+from engage.surveys.conditions import (
+    check_order,
+    refuse_if_referenced,
+    resolve_condition,
+    set_condition,
+)
 from engage.surveys.models import (
     PREFER_NOT_TO_SAY,
     SOURCE_LANGUAGE,
     Audience,
     Channel,
     Kind,
-    Operator,
     Option,
     Question,
     Response,
@@ -281,9 +286,9 @@ def add_section(
     if not title:
         raise InvalidInput("Give the page a title.")
     section = Section(title=title[:200], intro=intro.strip(), position=len(survey.sections))
-    resolved = _resolve_condition(survey, section, condition)
+    resolved = resolve_condition(survey, section, condition)
     survey.sections.append(section)
-    _set_condition(section, resolved)
+    set_condition(section, resolved)
     session.flush()
     return section
 
@@ -299,16 +304,16 @@ def update_section(
     _begin_change(session, survey)
     if not title.strip():
         raise InvalidInput("Give the page a title.")
-    resolved = _resolve_condition(survey, section, condition)
+    resolved = resolve_condition(survey, section, condition)
     section.title = title.strip()[:200]
     section.intro = intro.strip()
-    _set_condition(section, resolved)
+    set_condition(section, resolved)
 
 
 def delete_section(session: Session, survey: Survey, section: Section) -> None:
     _begin_change(session, survey)
     ids = {q.id for q in section.questions}
-    _refuse_if_referenced(survey, ids)
+    refuse_if_referenced(survey, ids)
     survey.sections.remove(section)
     _renumber(survey.sections)
 
@@ -322,7 +327,7 @@ def move_section(session: Session, survey: Survey, section: Section, step: int) 
         return
     sections[i], sections[j] = sections[j], sections[i]
     candidate = {s.id: n for n, s in enumerate(sections)}
-    _check_order(survey, candidate)
+    check_order(survey, candidate)
     for n, s in enumerate(sections):
         s.position = n
     survey.sections.sort(key=lambda s: s.position)
@@ -370,10 +375,10 @@ def add_question(
     session: Session, survey: Survey, section: Section, spec: QuestionSpec
 ) -> Question:
     _begin_change(session, survey)
-    resolved = _resolve_condition(survey, section, spec.condition)
+    resolved = resolve_condition(survey, section, spec.condition)
     question = Question(survey_id=survey.id, position=len(section.questions))
     _fill_question(survey, question, spec)
-    _set_condition(question, resolved)
+    set_condition(question, resolved)
     section.questions.append(question)
     session.flush()
     return question
@@ -383,17 +388,17 @@ def update_question(
     session: Session, survey: Survey, question: Question, spec: QuestionSpec
 ) -> None:
     _begin_change(session, survey)
-    resolved = _resolve_condition(survey, question.section, spec.condition)
+    resolved = resolve_condition(survey, question.section, spec.condition)
     if resolved[0] == question.id:
         raise InvalidInput("A question cannot depend on itself.")
     _fill_question(survey, question, spec)
-    _set_condition(question, resolved)
+    set_condition(question, resolved)
     session.flush()
 
 
 def delete_question(session: Session, survey: Survey, question: Question) -> None:
     _begin_change(session, survey)
-    _refuse_if_referenced(survey, {question.id})
+    refuse_if_referenced(survey, {question.id})
     section = question.section
     section.questions.remove(question)
     _renumber(section.questions)
@@ -474,78 +479,6 @@ def _option(existing: Option | None, code: str, label: str, position: int) -> Op
     return option
 
 
-Condition = tuple[int | None, str | None, str | None]
-
-
-def _resolve_condition(
-    survey: Survey, section: Section, condition: dict[str, Any] | None
-) -> Condition:
-    """Check a condition and return (question id, operator, value).
-
-    Conditions must point at a question on an earlier page, so pages work without JavaScript.
-    """
-    if not condition or not condition.get("question"):
-        return None, None, None
-    ref = condition["question"]
-    source = next((q for q in survey.questions if q.key == ref or str(q.id) == str(ref)), None)
-    if source is None:
-        raise InvalidInput(
-            f"The condition refers to a question '{ref}' that is not in this survey."
-        )
-    if source.section.position >= section.position:
-        raise InvalidInput(
-            "A condition must depend on a question on an earlier page, so the page can be "
-            "shown or skipped before the respondent reaches it."
-        )
-    operator = condition.get("operator") or Operator.EQUALS.value
-    try:
-        Operator(operator)
-    except ValueError as exc:
-        raise InvalidInput("Choose how the condition compares the answer.") from exc
-    value = str(condition.get("value", "")).strip()
-    if operator == Operator.AT_LEAST.value:
-        try:
-            float(value)
-        except ValueError as exc:
-            raise InvalidInput("'At least' conditions need a number, like 16.") from exc
-    elif source.kind_enum.has_options and value not in {o.code for o in source.options}:
-        raise InvalidInput(
-            f"'{value}' is not one of the options of '{source.text}'. "
-            f"Use one of: {', '.join(o.code for o in source.options)}."
-        )
-    return source.id, operator, value[:60]
-
-
-def _set_condition(target: Section | Question, condition: Condition) -> None:
-    target.condition_question_id, target.condition_operator, target.condition_value = condition
-
-
-def _refuse_if_referenced(survey: Survey, ids: set[int]) -> None:
-    for section in survey.sections:
-        dependants: list[Section | Question] = [section, *section.questions]
-        for item in dependants:
-            if item.condition_question_id in ids and not (
-                isinstance(item, Question) and item.id in ids
-            ):
-                raise Conflict(
-                    "Another question or page depends on this one through a condition. "
-                    "Remove that condition first."
-                )
-
-
-def _check_order(survey: Survey, position_by_section: dict[int, int]) -> None:
-    section_of = {q.id: q.section_id for q in survey.questions}
-    for section in survey.sections:
-        items: list[Section | Question] = [section, *section.questions]
-        for item in items:
-            ref = item.condition_question_id
-            if (
-                ref is not None
-                and position_by_section[section_of[ref]] >= position_by_section[section.id]
-            ):
-                raise Conflict("That move would put a page before the question its condition uses.")
-
-
 def _renumber(items: list[Any]) -> None:
     for n, item in enumerate(items):
         item.position = n
@@ -594,7 +527,7 @@ def build_sections(session: Session, survey: Survey, sections: list[dict[str, An
                     condition=q.get("condition"),
                 ),
             )
-        _set_condition(section, _resolve_condition(survey, section, sec.get("condition")))
+        set_condition(section, resolve_condition(survey, section, sec.get("condition")))
 
 
 def add_demographics(session: Session, survey: Survey) -> None:
