@@ -1,7 +1,7 @@
 """Respondents in their own language on a 390x844 phone with JavaScript off.
 
-Welsh (switching to easy read half way, with a required-question error) to the
-thank-you page; Urdu and Arabic for right-to-left layout. Every page is audited
+Urdu (right to left), switching to Polish half way and finishing in Polish; easy
+read start to finish; Arabic with a required-question error, to the thank-you page. Every page is audited
 with axe-core (WCAG 2.2 AA tags) and screenshots go to tests/artifacts/browser/.
 
 axe needs JavaScript, which the respondent's phone has off: each page's HTML, as
@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from engage.i18n import EASY_READ
 from engage.surveys.models import Response, SurveyLanguage
+from engage.surveys.starter_translations import load_language
 from tests.browser.test_youth_journey import ARTIFACTS, CHROMIUM, _launch, live_app  # noqa: F401
 from tests.conftest import require
 
@@ -68,7 +69,22 @@ def style(page: Any, selector: str, prop: str) -> str:
     )
 
 
-def test_answering_in_welsh_easy_read_and_right_to_left(live_app, make_survey) -> None:  # noqa: F811
+def starter_text(language: str, key: str) -> str:
+    """The youth starter's shipped wording of ``key`` in ``language``."""
+    return str(load_language(language)["young_people"][key])
+
+
+def answer_to_the_end(page: Any, first_option: str, submit: str) -> None:
+    """Answer page 1's required question by its translated label, then go on to the end."""
+    page.get_by_label(first_option, exact=True).check()
+    for _ in range(12):
+        if page.get_by_role("button", name=submit).count():
+            break
+        page.locator("button[name=_action][value=next]").click()
+    page.get_by_role("button", name=submit).click()
+
+
+def test_answering_in_urdu_polish_easy_read_and_arabic(live_app, make_survey) -> None:  # noqa: F811
     require(Path(CHROMIUM).exists(), "Debian's chromium is not installed")
     require(AXE.exists(), "axe-core is not installed (make browser-deps)")
     from playwright.sync_api import expect, sync_playwright
@@ -76,87 +92,92 @@ def test_answering_in_welsh_easy_read_and_right_to_left(live_app, make_survey) -
     app, base = live_app
     db = app.extensions["engage.sessionmaker"]()
     survey = make_survey()
-    for position, code in enumerate(("cy", "ur", "ar", EASY_READ), start=1):
+    for position, code in enumerate(("cy", "ur", "pl", "ar", EASY_READ), start=1):
         survey.languages.append(SurveyLanguage(code=code, position=position))
     survey.version += 1
-    from tests.conftest import today  # noqa: F401 - the survey is open today
-
     db.merge(survey)
     db.commit()
     link = survey.channels[0].code
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    unsafe = "question.feel_safe_area.option.2"  # "Quite unsafe"
 
     with sync_playwright() as p:
         browser = _launch(p)
         auditor = Auditor(browser)
         page = browser.new_context(**PHONE).new_page()
 
-        # Welsh, chosen from the start page's language links.
+        # Urdu, chosen from the start page's language links: right to left throughout.
         page.goto(f"{base}/s/{link}")
-        page.get_by_role("link", name="Cymraeg").click()
-        expect(page.locator("html")).to_have_attribute("lang", "cy")
-        expect(page.get_by_role("heading", name="Cyn i chi ddechrau")).to_be_visible()
-        shoot(page, "cy-01-start", auditor)
-        page.get_by_role("link", name="Dechrau'r arolwg").click()
-        expect(page.get_by_text("Tudalen 1 o")).to_be_visible()
+        page.get_by_role("link", name="اردو").click()
+        expect(page.locator("html")).to_have_attribute("lang", "ur")
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        # The panel's inline-start border is on the right; quick exit at the inline end.
+        assert style(page, ".panel", "border-right-width") == "5px"
+        assert style(page, ".panel", "border-left-width") == "0px"
+        box = page.locator(".quick-exit__link").bounding_box()
+        assert box is not None and box["x"] < 390 / 2
+        expect(page.locator("bdi[dir=ltr]", has_text="0800 1111")).to_be_visible()
+        shoot(page, "ur-01-start", auditor)
+        page.goto(f"{base}/s/{link}/start?lang=ur")
+        expect(page.get_by_text(starter_text("ur", "question.feel_safe_area.text"))).to_be_visible()
+        # A radio sits to the right of its label.
+        radio = page.locator(".choice input").first.bounding_box()
+        label = page.locator(".choice label").first.bounding_box()
+        assert radio is not None and label is not None and radio["x"] > label["x"]
+        page.get_by_label(starter_text("ur", unsafe), exact=True).check()
+        page.locator("button[name=_action][value=next]").click()
+        shoot(page, "ur-02-page-2", auditor)
 
-        # A required question left out: the error summary, in Welsh.
-        page.get_by_role("button", name="Parhau").click()
-        expect(page.get_by_role("alert")).to_contain_text("Mae problem")
-        shoot(page, "cy-02-required-error", auditor)
-        page.get_by_role("group", name="How safe do you feel").get_by_label(
-            "Quite unsafe", exact=True
-        ).check()
-        page.get_by_role("button", name="Parhau").click()
-        expect(page.get_by_text("Tudalen 2 o")).to_be_visible()
+        # Switch to Polish mid-survey: the same page, the earlier answer kept.
+        page.get_by_role("button", name="Polski").click()
+        expect(page.locator("html")).to_have_attribute("lang", "pl")
+        expect(page.locator("html")).to_have_attribute("dir", "ltr")
+        shoot(page, "pl-03-switched", auditor)
+        page.locator("button[name=_action][value=back]").click()
+        expect(page.get_by_label(starter_text("pl", unsafe), exact=True)).to_be_checked()
+        shoot(page, "pl-04-answer-kept", auditor)
+        answer_to_the_end(page, starter_text("pl", unsafe), "Wyślij moje odpowiedzi")
+        expect(page.locator(".confirmation h1")).to_be_visible()
+        shoot(page, "pl-05-thank-you", auditor)
 
-        # Switch to easy read mid-survey: the same page, the earlier answer kept.
-        page.get_by_role("button", name="Easy read").click()
+        # Easy read, start to finish.
+        page.goto(f"{base}/s/{link}/start?lang={EASY_READ}")
         expect(page.locator("html")).to_have_attribute("lang", EASY_READ)
-        expect(page.get_by_text("Page 2 of")).to_be_visible()
-        shoot(page, "easy-03-switched", auditor)
-        page.get_by_role("button", name="Back").click()
-        expect(
-            page.get_by_role("group", name="How safe do you feel").get_by_label(
-                "Quite unsafe", exact=True
-            )
-        ).to_be_checked()
-        for _ in range(12):
-            if page.get_by_role("button", name="Send my answers").count():
-                break
-            page.get_by_role("button", name="Next").click()
-        shoot(page, "easy-04-last-page", auditor)
-        page.get_by_role("button", name="Send my answers").click()
+        shoot(page, "easy-01-page-1", auditor)
+        answer_to_the_end(page, starter_text(EASY_READ, unsafe), "Send my answers")
         expect(page.get_by_role("heading", name="Thank you. We have your answers.")).to_be_visible()
-        shoot(page, "easy-05-thank-you", auditor)
+        shoot(page, "easy-02-thank-you", auditor)
 
-        # Urdu: right to left. The catalogue waits for its translator; the layout does not.
-        for language in ("ur", "ar"):
-            page.goto(f"{base}/s/{link}?lang={language}")
-            expect(page.locator("html")).to_have_attribute("dir", "rtl")
-            # The panel's inline-start border is on the right.
-            assert style(page, ".panel", "border-right-width") == "5px"
-            assert style(page, ".panel", "border-left-width") == "0px"
-            # The quick exit sits at the inline end: the left of the screen.
-            box = page.locator(".quick-exit__link").bounding_box()
-            assert box is not None and box["x"] < 390 / 2
-            shoot(page, f"{language}-01-start", auditor)
-            page.goto(f"{base}/s/{link}/start?lang={language}")
-            page.locator("button[name=_action][value=next]").click()
-            expect(page.locator(".error-summary")).to_be_visible()
-            assert style(page, ".field--error", "border-right-width") == "5px"
-            assert style(page, ".field--error", "padding-right") != "0px"
-            # A radio sits to the right of its label.
-            radio = page.locator(".choice input").first.bounding_box()
-            label = page.locator(".choice label").first.bounding_box()
-            assert radio is not None and label is not None and radio["x"] > label["x"]
-            # Phone numbers stay in order inside right-to-left text.
-            expect(page.locator("bdi[dir=ltr]", has_text="0800 1111")).to_be_visible()
-            shoot(page, f"{language}-02-required-error", auditor)
+        # Arabic: a required question left out gives the error summary, right to left.
+        page.goto(f"{base}/s/{link}/start?lang=ar")
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        page.locator("button[name=_action][value=next]").click()
+        expect(page.locator(".error-summary")).to_be_visible()
+        assert style(page, ".field--error", "border-right-width") == "5px"
+        assert style(page, ".field--error", "padding-right") != "0px"
+        shoot(page, "ar-01-required-error", auditor)
+        page.get_by_label(starter_text("ar", unsafe), exact=True).check()
+        answer_to_the_end(page, starter_text("ar", unsafe), submit_label(page))
+        expect(page.locator(".confirmation h1")).to_be_visible()
+        shoot(page, "ar-02-thank-you", auditor)
         browser.close()
 
-    languages = db.scalars(select(Response.language)).all()
+    languages = sorted(db.scalars(select(Response.language)).all())
     db.close()
-    assert languages == [EASY_READ]
+    assert languages == sorted(["pl", EASY_READ, "ar"])
     assert auditor.found == []
     assert len(auditor.passes) == 9 and min(auditor.passes.values()) >= 10, auditor.passes
+
+
+def submit_label(page: Any) -> str:
+    """The translated "Submit my answers" of the page's language (from its catalogue)."""
+    from engage.gettext import TRANSLATIONS
+
+    lang = str(page.locator("html").get_attribute("lang"))
+    from babel.messages.pofile import read_po
+
+    with (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        catalogue = read_po(f)
+    message = catalogue.get("Submit my answers")
+    assert message is not None and message.string
+    return str(message.string)
