@@ -268,3 +268,15 @@ def test_missing_arguments_are_usage_errors(capsys) -> None:
     status, _ = run(["code", "--input", "x.csv"])
     assert status == 2
     assert "--text-column" in capsys.readouterr().err
+
+
+def test_coded_file_escapes_cells_a_spreadsheet_would_run(files: Path, capsys) -> None:
+    hostile = '=HYPERLINK("http://example.invalid","knives everywhere")'
+    (files / "answers.csv").write_text(
+        f'ID,What would make you feel safer?\n1,"{hostile.replace(chr(34), chr(34) * 2)}"\n',
+        encoding="utf-8",
+    )
+    status, _ = run(code(files))
+    assert status == 0, capsys.readouterr().err
+    coded = pd.read_csv(files / "out.csv", dtype=str)
+    assert coded.loc[0, "What would make you feel safer?"] == "'" + hostile

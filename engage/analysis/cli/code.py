@@ -18,6 +18,7 @@ import pandas as pd
 from engage.analysis import codebook as codebooks
 from engage.analysis.cli.io import CliError, decode, find_column, plural, read_answers, text_table
 from engage.analysis.coding import NotEnoughExamples, ThemeModel, suggest_by_seeds, train_model
+from engage.exports import frame_csv_bytes
 
 # The smallest number of hand-coded examples a theme needs for `code --train`.
 # An analyst's sample is small, so the CLI learns from as few as two and says
@@ -134,8 +135,9 @@ def run_code(
     coded.loc[blank, :] = 0  # a blank answer is coded to nothing
     result = pd.concat([answers.reset_index(drop=True), coded], axis=1)
     try:
-        # utf-8-sig: Excel then opens the file with its accents and emoji intact.
-        result.to_csv(out_file, index=False, encoding="utf-8-sig")
+        # Through the one writer of every Engage spreadsheet: cells escaped against
+        # formula injection, utf-8-sig so Excel opens accents and emoji intact.
+        Path(out_file).write_bytes(frame_csv_bytes(result))
     except OSError as error:
         raise CliError(f"--out {out_file} cannot be written: {error.strerror or error}") from None
     report.input, report.out = input_file, out_file
