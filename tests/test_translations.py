@@ -627,3 +627,26 @@ def test_channel_welcome_and_language_are_edited(
     assert (session.get(Channel, channel_id).language, channel.welcome) == (None, "")
     count = session.scalar(select(func.count()).select_from(Channel))
     assert count == 1
+
+
+def test_an_open_survey_is_not_offered_in_a_language_missing_required_strings(
+    make_survey, session
+) -> None:
+    survey = make_survey()  # open
+    assert survey.status == Status.OPEN.value
+    with pytest.raises(InvalidInput) as refused:
+        translations.set_languages(session, survey, ["en", "pl"])
+    assert "Polish lacks" in refused.value.message
+    session.rollback()
+    _fresh(session)
+    assert [language.code for language in session.get(Survey, survey.id).languages] == ["en"]
+    # Once its required strings are translated, the open survey can be offered in it.
+    survey = session.get(Survey, survey.id)
+    _fill_required(session, survey, "pl")
+    assert translations.set_languages(session, survey, ["en", "pl"]) is True
+    session.commit()
+    _fresh(session)
+    assert [language.code for language in session.get(Survey, survey.id).languages] == [
+        "en",
+        "pl",
+    ]

@@ -114,6 +114,22 @@ def set_languages(session: Session, survey: Survey, codes: list[str]) -> bool:
         row.position = n
     survey.languages.sort(key=lambda language: language.position)
     session.flush()
+    if survey.status == Status.OPEN.value:
+        # Offering an open survey in a new language publishes it in that language: the
+        # same rule as opening it (engage.surveys.services.publish_problems).
+        added = [code for code in codes if code not in current]
+        gaps = {code: found for code, found in missing_required(survey).items() if code in added}
+        if gaps:
+            named = "; ".join(
+                f"{LANGUAGES[code].english_name} lacks {len(found)} required translations"
+                f" (first: {found[0].key})"
+                for code, found in gaps.items()
+            )
+            raise InvalidInput(
+                f"This survey is open, so it cannot be offered in a language before its "
+                f"required strings are translated: {named}. Translate them first (the "
+                "language's page lists them), then offer it."
+            )
     for channel in survey.channels:
         if channel.language and channel.language not in codes:
             channel.language = None  # its link falls back to the respondent's choice
