@@ -650,3 +650,24 @@ def test_an_open_survey_is_not_offered_in_a_language_missing_required_strings(
         "en",
         "pl",
     ]
+
+
+def test_an_xliff_file_cannot_read_files_through_entities(
+    client, make_user, login, make_survey, session
+) -> None:
+    survey = make_survey(status=Status.DRAFT)
+    _offer(session, survey, "ro")
+    login(make_user(Role.OFFICER))
+    data = (
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+        '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">'
+        f'<file original="engage-survey-{survey.id}" source-language="en" '
+        'target-language="ro" datatype="plaintext"><body>'
+        '<trans-unit id="survey.title"><source>s</source><target>&e;</target></trans-unit>'
+        "</body></file></xliff>"
+    ).encode()
+    response = _upload(client, survey.id, "ro", "x.xlf", data)
+    assert response.status_code in (302, 422)
+    stored = _stored(session, survey.id, "ro")
+    assert not any("root:" in text for text in stored.values())
+    assert "survey.title" not in stored
