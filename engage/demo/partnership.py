@@ -22,8 +22,10 @@ from engage.demo.datafiles import load
 from engage.demo.plans import CLOSES_IN_DAYS, OPENED_DAYS_AGO, PLANS, YOUTH, Plan
 from engage.demo.responses import add_responses, allocate
 from engage.demo.themes import suggest_codes
+from engage.i18n import LANGUAGES
 from engage.surveys import services
 from engage.surveys.models import Survey
+from engage.translations.services import set_languages
 
 _DATA = load("partnership")
 _ACCOUNTS = _DATA["accounts"]
@@ -201,6 +203,10 @@ def _create_survey(
     for name in plan.reach:
         if name not in existing:
             services.add_channel(session, survey, name)
+    if plan.starter == "young_people":
+        # The youth survey is offered in every shipped language (all drafts, so a real
+        # survey adds them one by one on its translations page once checked).
+        set_languages(session, survey, list(LANGUAGES))
     services.set_status(session, survey, "open")
     session.flush()
     return survey
