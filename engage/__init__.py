@@ -47,9 +47,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     gettext.init_app(app)
+    from engage.request_guard import refuse_control_characters
     from engage.surveys.public import check_body_encoding, choose_request_language
 
     app.before_request(check_body_encoding)  # before CSRF reads the form
+    app.before_request(refuse_control_characters)  # NUL and controls, on every route
     app.before_request(choose_request_language)  # so a CSRF error page is translated too
     csrf.init_app(app)
     limiter = make_limiter(app.config["RATELIMIT_STORAGE_URI"], app.config["RATELIMIT_KEY_PREFIX"])
