@@ -35,6 +35,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "exports",
             "charts",
             "migrate",
+            "request_guard",
         ],
     ),
     # Census baselines, pure analysis, the audit log, accounts, and surveys (which
